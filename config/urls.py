@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for future localized URLs)
+from django.contrib import admin
+from django.urls import include, path
+
+from netweave.api.api import api
+from netweave.lib import views as lib_views
+
+urlpatterns = [
+    path("healthz", lib_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("me/", include("netweave.accounts.urls")),
+    path("invitations/", include("netweave.people.invitation_urls")),
+    path("n/<slug:network_slug>/", include("netweave.people.urls")),
+    path("", include("netweave.networks.urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover - development convenience
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

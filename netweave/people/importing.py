@@ -1,0 +1,1 @@
+"""Member and organization import (placeholder until the import module lands)."""

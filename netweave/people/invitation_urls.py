@@ -1,0 +1,8 @@
+from django.urls import path
+
+from netweave.people import views
+
+app_name = "invitations"
+urlpatterns = [
+    path("<str:token>/", views.invitation_accept, name="accept"),
+]
