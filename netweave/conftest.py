@@ -1,4 +1,4 @@
-"""Fixtures shared by every app's tests. (Browser, SMTP and live-server fixtures: ../conftest.py.)"""
+"""Fixtures shared by every app's tests. Browser, SMTP and live-server fixtures: ../conftest.py."""
 
 import pytest
 

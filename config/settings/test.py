@@ -1,4 +1,4 @@
-"""Test settings: the database comes from DATABASE_URL (SQLite by default, PostgreSQL in `make test`)."""
+"""Test settings. DATABASE_URL picks the database: SQLite by default, PostgreSQL in `make test`."""
 
 import os
 import tempfile
@@ -8,8 +8,8 @@ os.environ.setdefault("NETWEAVE_DATA_DIR", tempfile.mkdtemp(prefix="netweave-tes
 # unless told this is deliberate.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from .base import *  # noqa: E402,F403
-from .base import DATABASES  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

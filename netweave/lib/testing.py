@@ -44,7 +44,9 @@ def make_person(
     else:
         person_update_profile(person=person, name=person.name)
     if organization:
-        person_set_affiliation(person=person, organization=organization_get_or_create(name=organization))
+        person_set_affiliation(
+            person=person, organization=organization_get_or_create(name=organization)
+        )
     return person
 
 
@@ -77,7 +79,15 @@ class Cast:
         return getattr(self, who).user  # type: ignore[no-any-return]
 
 
-CAST_ROLES = ["coordinator", "steward", "member", "observer", "other_member", "outsider", "anonymous"]
+CAST_ROLES = [
+    "coordinator",
+    "steward",
+    "member",
+    "observer",
+    "other_member",
+    "outsider",
+    "anonymous",
+]
 
 
 def make_cast(visibility: str = Network.Visibility.PUBLIC) -> Cast:
@@ -86,15 +96,28 @@ def make_cast(visibility: str = Network.Visibility.PUBLIC) -> Cast:
     cast = Cast(
         network=network,
         other_network=other,
-        coordinator=make_member(network, Role.COORDINATOR, name="Cora Coordinator", email="cora@example.org"),
-        steward=make_member(network, Role.STEWARD, name="Stella Steward", email="stella@example.org"),
+        coordinator=make_member(
+            network, Role.COORDINATOR, name="Cora Coordinator", email="cora@example.org"
+        ),
+        steward=make_member(
+            network, Role.STEWARD, name="Stella Steward", email="stella@example.org"
+        ),
         member=make_member(
-            network, Role.MEMBER, name="Mina Member", email="mina@example.org",
-            expertise=["HIV prevention"], country="KE", languages=["en", "sw"],
+            network,
+            Role.MEMBER,
+            name="Mina Member",
+            email="mina@example.org",
+            expertise=["HIV prevention"],
+            country="KE",
+            languages=["en", "sw"],
             organization="Kenya Medical Research Institute",
-        ),  # fmt: skip
-        observer=make_member(network, Role.OBSERVER, name="Omar Observer", email="omar@example.org"),
-        other_member=make_member(other, Role.COORDINATOR, name="Otto Other", email="otto@example.org"),
+        ),
+        observer=make_member(
+            network, Role.OBSERVER, name="Omar Observer", email="omar@example.org"
+        ),
+        other_member=make_member(
+            other, Role.COORDINATOR, name="Otto Other", email="otto@example.org"
+        ),
         outsider=make_person(name="Una Outsider", email="una@example.org"),
     )
     assert Membership.objects.filter(network=network, status="active").count() == 4

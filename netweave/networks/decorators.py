@@ -22,7 +22,9 @@ def network_view(capability: Capability) -> Callable[..., Any]:
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapper(request: HttpRequest, network_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, network_slug: str, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
             network, access = network_for_viewer(slug=network_slug, user=request.user)
             if not access.can(capability):
                 if not request.user.is_authenticated:

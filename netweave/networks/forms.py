@@ -47,7 +47,9 @@ class NetworkSettingsForm(forms.ModelForm):
     def clean_languages_text(self) -> list[str]:
         from django.conf.locale import LANG_INFO
 
-        codes = [c.strip().lower() for c in self.cleaned_data["languages_text"].split(",") if c.strip()]
+        codes = [
+            c.strip().lower() for c in self.cleaned_data["languages_text"].split(",") if c.strip()
+        ]
         unknown = [c for c in codes if c not in LANG_INFO]
         if unknown:
             raise forms.ValidationError(

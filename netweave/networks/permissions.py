@@ -100,7 +100,8 @@ class Access:
 
     def can_assign_role(self, role: str) -> bool:
         return self.can(Capability.MANAGE_MEMBERS) or (
-            self.can(Capability.ONBOARD) and ROLE_LEVELS.get(role, Level.COORDINATOR) <= Level.MEMBER
+            self.can(Capability.ONBOARD)
+            and ROLE_LEVELS.get(role, Level.COORDINATOR) <= Level.MEMBER
         )
 
 

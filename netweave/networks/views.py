@@ -70,10 +70,13 @@ def apply(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(
-                request, _("Thank you. A coordinator will read your application and answer by email.")
+                request,
+                _("Thank you. A coordinator will read your application and answer by email."),
             )
             return redirect(network.get_absolute_url())
-    return render(request, "networks/apply.html", {"network": network, "access": access, "form": form})
+    return render(
+        request, "networks/apply.html", {"network": network, "access": access, "form": form}
+    )
 
 
 @require_http_methods(["GET", "POST"])

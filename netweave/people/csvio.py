@@ -68,7 +68,7 @@ def decode_upload(content: bytes) -> str:
 def parse_invitation_csv(
     content: bytes, *, allowed_roles: list[str]
 ) -> tuple[list[dict[str, str]], list[str]]:
-    """Rows to invite and every problem found, by line number. Nothing is sent when any row is bad."""
+    """Rows to invite and every problem, by line number. Nothing is sent when any row is bad."""
     try:
         text = decode_upload(content)
     except ValueError as error:
@@ -88,10 +88,16 @@ def parse_invitation_csv(
         try:
             validate_email(email)
         except ValidationError:
-            errors.append(_("Line %(line)d: “%(email)s” is not an email address.") % {"line": line, "email": email})
+            errors.append(
+                _("Line %(line)d: “%(email)s” is not an email address.")
+                % {"line": line, "email": email}
+            )
             continue
         if role not in allowed_roles:
-            errors.append(_("Line %(line)d: you cannot invite someone as “%(role)s”.") % {"line": line, "role": role})
+            errors.append(
+                _("Line %(line)d: you cannot invite someone as “%(role)s”.")
+                % {"line": line, "role": role}
+            )
             continue
         if email in seen:
             errors.append(
@@ -100,7 +106,14 @@ def parse_invitation_csv(
             )
             continue
         seen[email] = line
-        rows.append({"email": email, "name": row.get("name", ""), "role": role, "message": row.get("message", "")})
+        rows.append(
+            {
+                "email": email,
+                "name": row.get("name", ""),
+                "role": role,
+                "message": row.get("message", ""),
+            }
+        )
     if not rows and not errors:
         errors.append(_("The file has no rows to invite."))
     return rows, errors

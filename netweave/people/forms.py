@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import LazyTypedChoiceField
 from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from netweave.people.models import Invitation, Membership, Person, Role
 from netweave.people.services import normalize_tags
@@ -57,7 +57,11 @@ class ProfileForm(forms.ModelForm):
                 self.fields["title"].initial = affiliation.title
 
     def clean_languages_text(self) -> list[str]:
-        codes = [c.strip().lower() for c in self.cleaned_data["languages_text"].replace(";", ",").split(",") if c.strip()]
+        codes = [
+            c.strip().lower()
+            for c in self.cleaned_data["languages_text"].replace(";", ",").split(",")
+            if c.strip()
+        ]
         unknown = [c for c in codes if c not in LANG_INFO]
         if unknown:
             raise forms.ValidationError(
@@ -67,7 +71,7 @@ class ProfileForm(forms.ModelForm):
         return list(dict.fromkeys(codes))
 
     def clean_links_text(self) -> list[str]:
-        validator = forms.URLField()
+        validator = forms.URLField(assume_scheme="https")
         links = []
         for line in self.cleaned_data["links_text"].splitlines():
             line = line.strip()
@@ -94,9 +98,13 @@ class ProfileForm(forms.ModelForm):
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     organization = forms.IntegerField(label=_("Organization"), required=False)
-    country = LazyTypedChoiceField(label=_("Country"), required=False, choices=[("", _("Any country"))] + list(countries))
+    country = LazyTypedChoiceField(
+        label=_("Country"), required=False, choices=[("", _("Any country")), *list(countries)]
+    )
     language = forms.CharField(label=_("Language"), required=False, max_length=10)
-    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Any role")), *Role.choices])
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("Any role")), *Role.choices]
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

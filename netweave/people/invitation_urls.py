@@ -4,5 +4,5 @@ from netweave.people import views
 
 app_name = "invitations"
 urlpatterns = [
-    path("<str:token>/", views.invitation_accept, name="accept"),
+    path("<str:token>/", views.invitation_page, name="accept"),
 ]

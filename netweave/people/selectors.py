@@ -140,7 +140,9 @@ def person_in_network(*, access: Access, person_id: int) -> Person:
     return person
 
 
-def organization_in_network(*, access: Access, organization_id: int) -> tuple[Organization, list[Membership]]:
+def organization_in_network(
+    *, access: Access, organization_id: int
+) -> tuple[Organization, list[Membership]]:
     _require(access, Capability.VIEW_DIRECTORY)
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
@@ -251,4 +253,6 @@ def coordinators(*, network: Network) -> QuerySet[Membership]:
 
 
 def memberships_of_person(*, person: Person) -> QuerySet[Membership]:
-    return Membership.objects.filter(person=person).select_related("network").order_by("network__name")
+    return (
+        Membership.objects.filter(person=person).select_related("network").order_by("network__name")
+    )

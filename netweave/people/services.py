@@ -199,7 +199,9 @@ def membership_add(
 @transaction.atomic
 def membership_apply(*, network: Network, person: Person, message: str) -> Membership:
     if not network.accepts_applications:
-        raise NotAllowed(_("This network does not take applications; ask a coordinator to invite you."))
+        raise NotAllowed(
+            _("This network does not take applications; ask a coordinator to invite you.")
+        )
     membership = Membership.objects.filter(network=network, person=person).first()
     if membership is not None and membership.status == Membership.Status.ACTIVE:
         raise PeopleError(_("You are already a member of this network."))
@@ -250,7 +252,9 @@ def _guard_last_coordinator(membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: str, actor: Person | None) -> Membership:
+def membership_change_role(
+    *, membership: Membership, role: str, actor: Person | None
+) -> Membership:
     if role not in Role.values:
         raise PeopleError(_("Unknown role: %s") % role)
     if role == membership.role:
@@ -403,7 +407,9 @@ def invitation_send_email(*, invitation: Invitation, base_url: str | None = None
 
 
 def _invitation_language(invitation: Invitation) -> str:
-    languages = [code for code in (invitation.network.languages or []) if code in ("en", "fr", "es")]
+    languages = [
+        code for code in (invitation.network.languages or []) if code in ("en", "fr", "es")
+    ]
     return languages[0] if languages else settings.LANGUAGE_CODE
 
 

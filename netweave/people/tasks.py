@@ -10,9 +10,9 @@ def send_invitation_email(invitation_id: int) -> bool:
     from netweave.people.models import Invitation
     from netweave.people.services import invitation_send_email
 
-    invitation = Invitation.objects.select_related("network", "invited_by").filter(
-        pk=invitation_id
-    ).first()
+    invitation = (
+        Invitation.objects.select_related("network", "invited_by").filter(pk=invitation_id).first()
+    )
     if invitation is None or not invitation.is_open:
         return False
     invitation_send_email(invitation=invitation)

@@ -68,7 +68,11 @@ def directory(request: HttpRequest) -> HttpResponse:
         "query": query,
         "facets": selectors.directory_facets(access=access),
     }
-    template = "people/_directory_results.html" if request.headers.get("HX-Request") else "people/directory.html"
+    template = (
+        "people/_directory_results.html"
+        if request.headers.get("HX-Request")
+        else "people/directory.html"
+    )
     return render(request, template, context)
 
 
@@ -86,9 +90,7 @@ def directory_export(request: HttpRequest) -> StreamingHttpResponse:
         (writer.writerow(row) for row in directory_rows(memberships.iterator(chunk_size=2000))),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{access.network.slug}-members.csv"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{access.network.slug}-members.csv"'
     return response
 
 
@@ -125,7 +127,12 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
     return render(
         request,
         "people/organization_detail.html",
-        {"network": access.network, "access": access, "organization": organization, "members": members},
+        {
+            "network": access.network,
+            "access": access,
+            "organization": organization,
+            "members": members,
+        },
     )
 
 
@@ -174,7 +181,9 @@ def manage_membership(request: HttpRequest, membership_id: int) -> HttpResponse:
                 role_form = RoleForm(request.POST, prefix="role")
                 if role_form.is_valid():
                     membership_change_role(
-                        membership=membership, role=role_form.cleaned_data["role"], actor=access.person
+                        membership=membership,
+                        role=role_form.cleaned_data["role"],
+                        actor=access.person,
                     )
                     messages.success(request, _("Role changed."))
                     return redirect("people:manage_membership", access.network.slug, membership.pk)
@@ -240,7 +249,11 @@ def decide_application(request: HttpRequest, membership_id: int) -> HttpResponse
         else:
             messages.success(
                 request,
-                (_("%(name)s is now a member.") if approve else _("Application from %(name)s declined."))
+                (
+                    _("%(name)s is now a member.")
+                    if approve
+                    else _("Application from %(name)s declined.")
+                )
                 % {"name": membership.person.name},
             )
     return redirect("people:manage_applications", access.network.slug)
@@ -262,12 +275,15 @@ def manage_invitations(request: HttpRequest) -> HttpResponse:
         form = InvitationForm(request.POST, allowed_roles=allowed, prefix="one")
         if form.is_valid():
             try:
-                invitation_create(network=access.network, invited_by=access.person, **form.cleaned_data)
+                invitation_create(
+                    network=access.network, invited_by=access.person, **form.cleaned_data
+                )
             except PeopleError as error:
                 form.add_error("email", str(error))
             else:
                 messages.success(
-                    request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
                 )
                 return redirect("people:manage_invitations", access.network.slug)
     elif request.method == "POST":
@@ -335,8 +351,10 @@ def invitation_action(request: HttpRequest, invitation_id: int, action: str) -> 
 
 
 @require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = get_object_or_404(Invitation.objects.select_related("network", "invited_by"), token=token)
+def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("network", "invited_by"), token=token
+    )
     context = {"invitation": invitation, "network": invitation.network}
     if not invitation.is_open and invitation.status != Invitation.Status.ACCEPTED:
         return render(request, "people/invitation_closed.html", context, status=410)

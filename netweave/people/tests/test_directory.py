@@ -1,0 +1,155 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from netweave.lib.testing import make_member
+from netweave.networks.permissions import access_for
+from netweave.people.selectors import DirectoryQuery, members_for_directory
+
+
+def names(cast, **query):
+    access = access_for(cast.coordinator.user, cast.network)
+    return [
+        m.person.name for m in members_for_directory(access=access, query=DirectoryQuery(**query))
+    ]
+
+
+@pytest.fixture
+def directory(cast):
+    make_member(
+        cast.network,
+        name="Émile Durand",
+        expertise=["modélisation"],
+        country="FR",
+        languages=["fr"],
+        organization="Institut Pasteur de Lyon",
+        city="Lyon",
+        offers="trial design advice",
+    )
+    make_member(
+        cast.network,
+        name="Ana Núñez",
+        expertise=["community engagement"],
+        country="PE",
+        languages=["es", "en"],
+        organization="Universidad de Lima",
+        interests=["adolescent health"],
+    )
+    make_member(cast.other_network, name="Hidden Hank", expertise=["HIV prevention"], country="KE")
+    return cast
+
+
+@pytest.mark.django_db
+class DirectorySearchTests:
+    def test_it_finds_by_word_prefix_and_ignores_accents(self, directory):
+        assert names(directory, text="model") == ["Émile Durand"]
+        assert names(directory, text="emile") == ["Émile Durand"]
+        assert names(directory, text="nunez") == ["Ana Núñez"]
+
+    def test_it_finds_by_organization_city_country_and_offers(self, directory):
+        assert names(directory, text="pasteur") == ["Émile Durand"]
+        assert names(directory, text="lyon trial") == ["Émile Durand"]
+        assert names(directory, text="Peru") == ["Ana Núñez"]
+        assert names(directory, text="adolescent") == ["Ana Núñez"]
+
+    def test_it_never_shows_people_of_another_network(self, directory):
+        assert names(directory, text="HIV") == ["Mina Member"]
+
+    def test_filters_combine(self, directory):
+        assert names(directory, language="es") == ["Ana Núñez"]
+        assert names(directory, country="FR") == ["Émile Durand"]
+        assert names(directory, role="coordinator") == ["Cora Coordinator"]
+        assert names(directory, country="FR", text="community") == []
+
+    def test_punctuation_and_operators_in_the_query_are_harmless(self, directory):
+        assert names(directory, text='"model* -(') == ["Émile Durand"]
+        assert len(names(directory, text="  ")) == 6
+
+    def test_an_updated_profile_is_found_by_its_new_words(self, directory):
+        from netweave.people.services import person_update_profile
+
+        person_update_profile(person=directory.member, expertise=["pharmacokinetics"])
+        assert names(directory, text="pharmaco") == ["Mina Member"]
+        assert names(directory, text="HIV") == []
+
+
+@pytest.mark.django_db
+class DirectoryPageTests:
+    def test_the_page_lists_members_and_filters_them(self, directory, client):
+        client.force_login(directory.observer.user)
+        page = client.get("/n/cast/members/", {"q": "pasteur"}).content.decode()
+        assert "Émile Durand" in page and "Ana Núñez" not in page
+        assert "1 member" in page
+
+    def test_htmx_requests_get_only_the_results(self, directory, client):
+        client.force_login(directory.member.user)
+        response = client.get("/n/cast/members/", {"q": "ana"}, HTTP_HX_REQUEST="true")
+        body = response.content.decode()
+        assert "Ana Núñez" in body and "<html" not in body
+
+    def test_an_empty_result_says_what_to_do(self, directory, client):
+        client.force_login(directory.member.user)
+        assert "Clear the search" in client.get("/n/cast/members/", {"q": "zzzz"}).content.decode()
+
+    def test_the_number_of_queries_does_not_grow_with_the_page(self, cast, client):
+        client.force_login(cast.member.user)
+
+        def count_queries():
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get("/n/cast/members/").status_code == 200
+            return len(ctx.captured_queries)
+
+        small = count_queries()
+        for i in range(30):
+            make_member(cast.network, name=f"Extra {i}", organization=f"Org {i % 7}", country="BR")
+        assert count_queries() == small
+
+    def test_the_profile_page_shows_sanitized_markdown(self, cast, client):
+        from netweave.people.services import person_update_profile
+
+        person_update_profile(person=cast.member, bio="**Bold** <script>alert(1)</script>")
+        client.force_login(cast.observer.user)
+        page = client.get(f"/n/cast/people/{cast.member.pk}/").content.decode()
+        assert "<strong>Bold</strong>" in page and "<script>alert" not in page
+
+    def test_emails_show_only_to_coordinators(self, cast, client):
+        client.force_login(cast.member.user)
+        assert (
+            "mina@example.org"
+            not in client.get(f"/n/cast/people/{cast.member.pk}/").content.decode()
+        )
+        client.force_login(cast.coordinator.user)
+        assert (
+            "mina@example.org" in client.get(f"/n/cast/people/{cast.member.pk}/").content.decode()
+        )
+
+    def test_someone_from_another_network_is_not_a_profile_here(self, directory, client):
+        from netweave.people.models import Person
+
+        hank = Person.objects.get(name="Hidden Hank")
+        client.force_login(directory.coordinator.user)
+        assert client.get(f"/n/cast/people/{hank.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+class DirectoryExportTests:
+    def test_the_coordinator_downloads_the_directory_as_csv(self, directory, client):
+        import csv
+        import io
+
+        from netweave.people.services import person_update_profile
+
+        person_update_profile(person=directory.member, offers='=HYPERLINK("http://evil")')
+        client.force_login(directory.coordinator.user)
+        response = client.get("/n/cast/members/export.csv")
+        assert response["Content-Type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+        assert len(rows) == 6
+        mina = next(r for r in rows if r["name"] == "Mina Member")
+        assert mina["email"] == "mina@example.org"
+        assert mina["organization"] == "Kenya Medical Research Institute"
+        assert mina["offers"].startswith("'=")  # spreadsheet formulas are neutralized
+
+    def test_stewards_cannot_export(self, cast, client):
+        client.force_login(cast.steward.user)
+        assert client.get("/n/cast/members/export.csv").status_code == 403
