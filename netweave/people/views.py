@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -359,7 +360,9 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     if not invitation.is_open and invitation.status != Invitation.Status.ACCEPTED:
         return render(request, "people/invitation_closed.html", context, status=410)
     if not request.user.is_authenticated:
-        request.session["invitation_email"] = invitation.email
+        # The link came by email to this address, which proves the invitee owns it: allauth then
+        # pre-fills the sign-up form and skips the separate verification step for that address.
+        get_adapter(request).stash_verified_email(request, invitation.email)
         return render(request, "people/invitation_welcome.html", context)
     if request.method == "POST":
         person = person_for_user(request.user) or person_ensure_for_user(user=request.user)

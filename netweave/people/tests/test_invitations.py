@@ -156,3 +156,32 @@ class InvitationPageTests:
 
     def test_an_unknown_token_is_a_404(self, client, db):
         assert client.get("/invitations/nope/").status_code == 404
+
+
+@pytest.mark.django_db
+class InvitationSignupTests:
+    def test_a_new_person_signs_up_from_the_link_without_a_second_verification(self, cast, client):
+        from allauth.account.models import EmailAddress
+
+        invitation = invitation_create(
+            network=cast.network, email="newbie@example.org", invited_by=None, send=False
+        )
+        url = f"/invitations/{invitation.token}/"
+        client.get(url)
+        signup = client.get(f"/accounts/signup/?next={url}").content.decode()
+        assert 'value="newbie@example.org"' in signup
+        response = client.post(
+            f"/accounts/signup/?next={url}",
+            {
+                "email": "newbie@example.org",
+                "password1": "a-long-pass-phrase-9",
+                "password2": "a-long-pass-phrase-9",
+            },
+        )
+        assert response.status_code == 302 and response["Location"] == url
+        assert EmailAddress.objects.get(email="newbie@example.org").verified
+        assert client.post(url).status_code == 302
+        membership = Membership.objects.get(
+            network=cast.network, person__email="newbie@example.org"
+        )
+        assert membership.status == "active"
