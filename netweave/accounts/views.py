@@ -64,7 +64,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         "accounts/tokens.html",
         {
             "form": form,
-            "tokens": ApiToken.objects.filter(user=request.user),
+            "tokens": ApiToken.objects.filter(user_id=request.user.pk),
             "new_token": new_token,
         },
     )

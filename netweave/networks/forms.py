@@ -38,7 +38,7 @@ class NetworkSettingsForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         network = self.instance
-        self.fields["phase"].choices = [
+        self.fields["phase"].choices = [  # type: ignore[attr-defined]
             (code, Network(phase=code).phase_label()) for code in network.phase_model or []
         ]
         self.fields["topics_text"].initial = ", ".join(network.topics or [])

@@ -110,7 +110,7 @@ def person_for_user(user: Any) -> Person | None:
         return None
     cached = getattr(user, "_netweave_person", False)
     if cached is not False:
-        return cached  # type: ignore[no-any-return]
+        return cached  # type: ignore[no-any-return,return-value]
     from netweave.people.models import Person
 
     person = Person.objects.filter(user=user).first()

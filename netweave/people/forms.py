@@ -6,7 +6,6 @@ from django import forms
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from netweave.people.models import Invitation, Membership, Person, Role
 from netweave.people.services import normalize_tags
@@ -98,8 +97,10 @@ class ProfileForm(forms.ModelForm):
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     organization = forms.IntegerField(label=_("Organization"), required=False)
-    country = LazyTypedChoiceField(
-        label=_("Country"), required=False, choices=[("", _("Any country")), *list(countries)]
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        choices=lambda: [("", _("Any country")), *list(countries)],
     )
     language = forms.CharField(label=_("Language"), required=False, max_length=10)
     role = forms.ChoiceField(
@@ -123,7 +124,7 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: Any, allowed_roles: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if allowed_roles is not None:
-            self.fields["role"].choices = [c for c in Role.choices if c[0] in allowed_roles]
+            self.fields["role"].choices = [c for c in Role.choices if c[0] in allowed_roles]  # type: ignore[attr-defined]
 
 
 class BulkInvitationForm(forms.Form):

@@ -256,3 +256,30 @@ def memberships_of_person(*, person: Person) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(person=person).select_related("network").order_by("network__name")
     )
+
+
+def membership_for_back_office(*, access: Access, membership_id: int) -> Membership:
+    """One membership of the network, any status, for stewards and coordinators; 404 when it
+    belongs to another network."""
+    _require(access, Capability.ONBOARD)
+    membership = (
+        Membership.objects.filter(network=access.network, pk=membership_id)
+        .select_related("person")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def invitation_for_back_office(*, access: Access, invitation_id: int) -> Invitation:
+    """One invitation of the network, any status; 404 when it belongs to another network."""
+    _require(access, Capability.ONBOARD)
+    invitation = (
+        Invitation.objects.filter(network=access.network, pk=invitation_id)
+        .select_related("invited_by")
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation

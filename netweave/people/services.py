@@ -273,7 +273,7 @@ def membership_change_status(
     *, membership: Membership, status: str, actor: Person | None, message: str = ""
 ) -> Membership:
     """Lapse, remove (status "left") or reinstate a member. History is kept; nothing is deleted."""
-    transitions = {
+    transitions: dict[str, str] = {
         Membership.Status.LAPSED: MembershipEvent.Kind.LAPSED,
         Membership.Status.LEFT: MembershipEvent.Kind.LEFT,
         Membership.Status.ACTIVE: MembershipEvent.Kind.REINSTATED,
