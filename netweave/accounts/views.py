@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from netweave.accounts.forms import ApiTokenForm
-from netweave.accounts.models import ApiToken
+from netweave.accounts.models import ApiToken, User
 from netweave.accounts.services import api_token_create, api_token_revoke
 from netweave.people.forms import ProfileForm
 from netweave.people.selectors import memberships_of_person
@@ -54,17 +56,18 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = api_token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        _token, new_token = api_token_create(user=user, name=form.cleaned_data["name"])
         form = ApiTokenForm()
     return render(
         request,
         "accounts/tokens.html",
         {
             "form": form,
-            "tokens": ApiToken.objects.filter(user_id=request.user.pk),
+            "tokens": ApiToken.objects.filter(user=user),
             "new_token": new_token,
         },
     )
