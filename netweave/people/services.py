@@ -59,7 +59,13 @@ def normalize_tags(values: Iterable[str] | str) -> list[str]:
 def person_search_text(person: Person, organizations: Sequence[Organization] | None = None) -> str:
     if organizations is None:
         organizations = [a.organization for a in person.affiliations.select_related("organization")]
-    country_name = countries.name(person.country) if person.country else ""
+    # The country's name in every interface language, so "Peru", "Pérou" and "Perú" all find it,
+    # whatever language is active while the profile is saved.
+    country_names = set()
+    if person.country:
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                country_names.add(str(countries.name(person.country)))
     parts = [
         person.name,
         " ".join(person.expertise or []),
@@ -68,7 +74,7 @@ def person_search_text(person: Person, organizations: Sequence[Organization] | N
         person.seeks,
         " ".join(org.name for org in organizations),
         person.city,
-        str(country_name),
+        " ".join(sorted(country_names)),
         str(person.country or ""),
         " ".join(person.languages or []),
     ]

@@ -153,3 +153,14 @@ class DirectoryExportTests:
     def test_stewards_cannot_export(self, cast, client):
         client.force_login(cast.steward.user)
         assert client.get("/n/cast/members/export.csv").status_code == 403
+
+
+@pytest.mark.django_db
+class DirectoryLanguageTests:
+    def test_a_country_is_found_by_its_name_in_any_interface_language(self, cast):
+        from django.utils import translation
+
+        with translation.override("fr"):
+            make_member(cast.network, name="Ana Núñez", country="PE")
+        for word in ("Peru", "Pérou", "Perú"):
+            assert names(cast, text=word) == ["Ana Núñez"], word
