@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from netweave.accounts.forms import ApiTokenForm
 from netweave.accounts.models import ApiToken, User
@@ -25,6 +25,7 @@ from netweave.people.services import (
 )
 
 
+@require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     person = person_ensure_for_user(user=request.user)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from netweave.networks import selectors
 from netweave.networks.decorators import network_view
@@ -17,6 +17,7 @@ from netweave.people import selectors as people_selectors
 from netweave.people.services import PeopleError, membership_apply, person_ensure_for_user
 
 
+@require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     purpose = request.GET.get("purpose", "")
@@ -32,6 +33,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @network_view(Capability.VIEW_PUBLIC)
 def home(request: HttpRequest) -> HttpResponse:
     network: Network = request.network  # type: ignore[attr-defined]

@@ -174,6 +174,10 @@ def _record(
     )
 
 
+def _role_rank(role: str) -> int:
+    return list(Role.values).index(role) if role in Role.values else -1
+
+
 @transaction.atomic
 def membership_add(
     *,
@@ -191,6 +195,10 @@ def membership_add(
     )
     if not created:
         old_status = membership.status
+        if old_status == Membership.Status.ACTIVE and _role_rank(membership.role) > _role_rank(
+            role
+        ):
+            role = membership.role  # joining again (e.g. by invitation) never lowers a role
         membership.role = role
         membership.status = Membership.Status.ACTIVE
         membership.joined_at = membership.joined_at or timezone.now()

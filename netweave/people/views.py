@@ -8,12 +8,13 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from netweave.networks.decorators import network_view
 from netweave.networks.permissions import Capability, person_for_user
@@ -54,6 +55,7 @@ def _directory_query(form: DirectoryFilterForm) -> selectors.DirectoryQuery:
     )
 
 
+@require_safe
 @network_view(Capability.VIEW_DIRECTORY)
 def directory(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
@@ -77,6 +79,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_safe
 @network_view(Capability.EXPORT)
 def directory_export(request: HttpRequest) -> StreamingHttpResponse:
     access = request.access  # type: ignore[attr-defined]
@@ -95,6 +98,7 @@ def directory_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
+@require_safe
 @network_view(Capability.VIEW_DIRECTORY)
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
@@ -107,6 +111,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+@require_safe
 @network_view(Capability.VIEW_DIRECTORY)
 def organization_list(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
@@ -119,6 +124,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @network_view(Capability.VIEW_DIRECTORY)
 def organization_detail(request: HttpRequest, organization_id: int) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
@@ -140,6 +146,7 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
 # --- back office --------------------------------------------------------------------------------
 
 
+@require_safe
 @network_view(Capability.ONBOARD)
 def manage_members(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
@@ -175,8 +182,7 @@ def manage_membership(request: HttpRequest, membership_id: int) -> HttpResponse:
     status_form = StatusForm(initial={"status": membership.status}, prefix="status")
     if request.method == "POST":
         if not access.can(Capability.MANAGE_MEMBERS):
-            messages.error(request, _("Only coordinators can change roles and statuses."))
-            return redirect("people:manage_membership", access.network.slug, membership.pk)
+            raise PermissionDenied(_("Only coordinators can change roles and statuses."))
         try:
             if "role-role" in request.POST:
                 role_form = RoleForm(request.POST, prefix="role")
@@ -215,6 +221,7 @@ def manage_membership(request: HttpRequest, membership_id: int) -> HttpResponse:
     )
 
 
+@require_safe
 @network_view(Capability.ONBOARD)
 def manage_applications(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]

@@ -1,0 +1,195 @@
+"""Who may use every URL and every API operation: design.md section 5, written out per address.
+
+test_permissions.py walks Django's URL resolver and the API's OpenAPI document and checks every
+page and operation, for every person of the test cast, against this file. A new URL or API
+operation without an entry here fails that test, and so does an entry whose URL is gone.
+
+How to read an entry: `Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=...)` says the page belongs to
+the row "member directory, ..." of design.md section 5, and that observers and every rung above
+them may GET it. Whoever lacks the rung is sent to sign in when anonymous, gets a 403 when signed in,
+and a 404 when the network is private and they are not in it (netweave/tests/perm_rules.py spells
+this out). `post` says the same for POST with an empty body (or `post_data`): a page that does not
+take POST says `Who.NO_ONE` (405); a page that answers POST like GET repeats the GET rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from netweave.tests.perm_rules import Outcome, Who
+
+
+class Row(StrEnum):
+    """The rows of design.md section 5, then the addresses that are not a network's data."""
+
+    PUBLIC = "public catalogue, public resources, public events"
+    DIRECTORY = "member directory, network-only resources, discussions"
+    OWN_EGO = "own ego network and introductions"
+    MAP = "whole network map with names"
+    RAW = "survey answers of others, raw ties, exports"
+    SETTINGS = "settings, members' roles, newsletters, curation"  # stewards: "partly"
+    # Not a network's data:
+    JOINING = "joining a network: applying, accepting an invitation (its token is the key)"
+    OWN_ACCOUNT = "a signed-in person's own account: their networks, profile and API tokens"
+    SIGNING_IN = "signing in, signing up and managing a login (django-allauth)"
+    OPERATIONS = "running the site: health check, language switch, the API's documents"
+    SITE_ADMIN = "Django's admin: site staff only (nobody in the cast is staff)"
+
+
+@dataclass(frozen=True)
+class Page:
+    row: Row
+    get: Who
+    post: Who
+    kwargs: dict[str, Any] = field(default_factory=dict)  # fixed URL parameters
+    post_data: dict[str, Any] | None = None  # a real submission instead of an empty body
+    anonymous: Outcome | None = None  # what anonymous visitors get instead (say why in `note`)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ApiOp:
+    row: Row
+    who: Who
+    body: dict[str, Any] | None = None  # instead of the smallest body the schema accepts
+    note: str = ""
+
+
+# --- HTML pages, by URL name ---------------------------------------------------------------------
+
+PAGES: dict[str, Page] = {
+    # public catalogue, public resources, public events
+    "networks:catalogue": Page(Row.PUBLIC, get=Who.EVERYONE, post=Who.NO_ONE),
+    "networks:home": Page(Row.PUBLIC, get=Who.EVERYONE, post=Who.NO_ONE),
+    # member directory, network-only resources, discussions
+    "people:directory": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
+    "people:person": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
+    "people:organizations": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
+    "people:organization": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
+    # survey answers of others, raw ties, exports
+    "people:directory_export": Page(Row.RAW, get=Who.COORDINATOR, post=Who.NO_ONE),
+    # settings, members' roles, newsletters, curation ("partly" for stewards: onboarding)
+    "networks:settings": Page(Row.SETTINGS, get=Who.COORDINATOR, post=Who.COORDINATOR),
+    "people:manage_members": Page(Row.SETTINGS, get=Who.STEWARD_UP, post=Who.NO_ONE),
+    "people:manage_membership": Page(
+        Row.SETTINGS,
+        get=Who.STEWARD_UP,
+        post=Who.COORDINATOR,
+        post_data={"role-role": "observer"},
+        note="stewards see a membership; only coordinators change roles and statuses",
+    ),
+    "people:manage_applications": Page(Row.SETTINGS, get=Who.STEWARD_UP, post=Who.NO_ONE),
+    "people:decide_application": Page(Row.SETTINGS, get=Who.NO_ONE, post=Who.STEWARD_UP),
+    "people:manage_invitations": Page(Row.SETTINGS, get=Who.STEWARD_UP, post=Who.STEWARD_UP),
+    "people:invitation_action": Page(
+        Row.SETTINGS, get=Who.NO_ONE, post=Who.STEWARD_UP, kwargs={"action": "revoke"}
+    ),
+    "people:import_start": Page(Row.SETTINGS, get=Who.COORDINATOR, post=Who.COORDINATOR),
+    "people:import_detail": Page(
+        Row.SETTINGS, get=Who.COORDINATOR, post=Who.COORDINATOR, note="answers POST like GET"
+    ),
+    "people:import_commit": Page(Row.SETTINGS, get=Who.NO_ONE, post=Who.COORDINATOR),
+    # joining a network
+    "networks:apply": Page(
+        Row.JOINING,
+        get=Who.SIGNED_IN,
+        post=Who.SIGNED_IN,
+        note="sign-in comes before the network is looked up, so anonymous visitors are sent to "
+        "sign in even for a private network (as for a network that does not exist)",
+    ),
+    "invitations:accept": Page(
+        Row.JOINING,
+        get=Who.EVERYONE,
+        post=Who.EVERYONE,
+        note="the token is the key: anonymous visitors see a welcome page and sign in first",
+    ),
+    # a signed-in person's own account
+    "accounts:dashboard": Page(Row.OWN_ACCOUNT, get=Who.SIGNED_IN, post=Who.NO_ONE),
+    "accounts:profile": Page(Row.OWN_ACCOUNT, get=Who.SIGNED_IN, post=Who.SIGNED_IN),
+    "accounts:tokens": Page(Row.OWN_ACCOUNT, get=Who.SIGNED_IN, post=Who.SIGNED_IN),
+    "accounts:token_revoke": Page(Row.OWN_ACCOUNT, get=Who.NO_ONE_SIGNED_IN, post=Who.SIGNED_IN),
+    # signing in (django-allauth): open pages, and the pages of a signed-in login
+    "account_login": Page(Row.SIGNING_IN, get=Who.EVERYONE, post=Who.EVERYONE),
+    "account_logout": Page(Row.SIGNING_IN, get=Who.EVERYONE, post=Who.EVERYONE),
+    "account_signup": Page(Row.SIGNING_IN, get=Who.EVERYONE, post=Who.EVERYONE),
+    "account_inactive": Page(Row.SIGNING_IN, get=Who.EVERYONE, post=Who.NO_ONE),
+    "account_request_login_code": Page(Row.SIGNING_IN, get=Who.EVERYONE, post=Who.EVERYONE),
+    "account_confirm_login_code": Page(Row.SIGNING_IN, get=Who.EVERYONE, post=Who.EVERYONE),
+    "account_reset_password": Page(Row.SIGNING_IN, get=Who.EVERYONE, post=Who.EVERYONE),
+    "account_reset_password_done": Page(Row.SIGNING_IN, get=Who.EVERYONE, post=Who.NO_ONE),
+    "account_reset_password_from_key": Page(Row.SIGNING_IN, get=Who.EVERYONE, post=Who.EVERYONE),
+    "account_reset_password_from_key_done": Page(Row.SIGNING_IN, get=Who.EVERYONE, post=Who.NO_ONE),
+    "account_email_verification_sent": Page(
+        Row.SIGNING_IN,
+        get=Who.SIGNED_IN,
+        post=Who.SIGNED_IN,
+        anonymous=Outcome.SIGN_IN_PAGE,
+        note="without a sign-up waiting for its email, allauth sends anonymous visitors to the "
+        "sign-in page",
+    ),
+    "account_reauthenticate": Page(Row.SIGNING_IN, get=Who.SIGNED_IN, post=Who.SIGNED_IN),
+    "account_email": Page(Row.SIGNING_IN, get=Who.SIGNED_IN, post=Who.SIGNED_IN),
+    "account_change_password": Page(Row.SIGNING_IN, get=Who.SIGNED_IN, post=Who.SIGNED_IN),
+    "account_set_password": Page(Row.SIGNING_IN, get=Who.SIGNED_IN, post=Who.SIGNED_IN),
+    # running the site
+    "healthz": Page(Row.OPERATIONS, get=Who.EVERYONE, post=Who.NO_ONE),
+    "set_language": Page(Row.OPERATIONS, get=Who.EVERYONE, post=Who.EVERYONE),
+    "api-v1:openapi-json": Page(
+        Row.OPERATIONS, get=Who.EVERYONE, post=Who.EVERYONE, note="answers POST like GET"
+    ),
+    "api-v1:openapi-view": Page(
+        Row.OPERATIONS, get=Who.EVERYONE, post=Who.EVERYONE, note="answers POST like GET"
+    ),
+    "api-v1:api-root": Page(
+        Row.OPERATIONS, get=Who.EVERYONE, post=Who.EVERYONE, note="a JSON index of the API"
+    ),
+    # Django's admin: its own sign-in page is open; everything else needs staff (see GROUPS)
+    "admin:login": Page(Row.SITE_ADMIN, get=Who.EVERYONE, post=Who.EVERYONE),
+    "admin:logout": Page(
+        Row.SITE_ADMIN,
+        get=Who.EVERYONE,
+        post=Who.EVERYONE,
+        note="whoever is not staff is sent on to the admin's front page, which asks them to sign in",
+    ),
+}
+
+# Groups of URL names (fnmatch patterns) that share one entry; an exact name above wins.
+GROUPS: dict[str, Page] = {
+    "admin:*": Page(Row.SITE_ADMIN, get=Who.STAFF, post=Who.STAFF),
+}
+
+# --- API operations, by operationId (paths under /api/v1/) ----------------------------------------
+
+API: dict[str, ApiOp] = {
+    # public catalogue, public resources, public events
+    "networks_list": ApiOp(Row.PUBLIC, Who.EVERYONE, note="the catalogue, and one's own networks"),
+    "networks_read": ApiOp(Row.PUBLIC, Who.EVERYONE),
+    # member directory, network-only resources, discussions
+    "members_list": ApiOp(Row.DIRECTORY, Who.OBSERVER_UP),
+    "people_read": ApiOp(Row.DIRECTORY, Who.OBSERVER_UP),
+    "organizations_list": ApiOp(Row.DIRECTORY, Who.OBSERVER_UP),
+    "organizations_read": ApiOp(Row.DIRECTORY, Who.OBSERVER_UP),
+    # settings, members' roles, newsletters, curation ("partly" for stewards: onboarding)
+    "networks_update": ApiOp(Row.SETTINGS, Who.COORDINATOR, body={"tagline": "Changed"}),
+    "memberships_list": ApiOp(Row.SETTINGS, Who.STEWARD_UP),
+    "memberships_read": ApiOp(Row.SETTINGS, Who.STEWARD_UP),
+    "memberships_update": ApiOp(Row.SETTINGS, Who.COORDINATOR, body={"role": "observer"}),
+    "memberships_decide": ApiOp(Row.SETTINGS, Who.STEWARD_UP),
+    "invitations_list": ApiOp(Row.SETTINGS, Who.STEWARD_UP),
+    "invitations_create": ApiOp(Row.SETTINGS, Who.STEWARD_UP),
+    "invitations_revoke": ApiOp(Row.SETTINGS, Who.STEWARD_UP),
+    # joining a network
+    "applications_create": ApiOp(
+        Row.JOINING,
+        Who.APPLICANTS,
+        note="members of a private network are told it takes no applications (403)",
+    ),
+    # a signed-in person's own account
+    "me_read": ApiOp(Row.OWN_ACCOUNT, Who.SIGNED_IN),
+    "me_update": ApiOp(Row.OWN_ACCOUNT, Who.SIGNED_IN),
+    "tokens_list": ApiOp(Row.OWN_ACCOUNT, Who.SIGNED_IN),
+    "tokens_create": ApiOp(Row.OWN_ACCOUNT, Who.SIGNED_IN),
+    "tokens_revoke": ApiOp(Row.OWN_ACCOUNT, Who.SIGNED_IN),
+}
