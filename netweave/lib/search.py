@@ -7,6 +7,7 @@ supports prefix matching, so "mala" finds "malaria"."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -14,6 +15,26 @@ from django.db.models.expressions import RawSQL
 
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 MAX_TOKENS = 8
+
+
+def fold(text: str) -> str:
+    """Text without accents, for engines whose tokenizer keeps them (PostgreSQL's 'simple').
+
+    >>> fold("Émile Núñez, Kraków")
+    'Emile Nunez, Krakow'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def searchable(text: str) -> str:
+    """What to store in a search column: the text, plus an accent-free copy of the words that have
+    accents, so that "emile" and "émile" both match "Émile" on every engine."""
+    folded = fold(text)
+    if folded == text:
+        return text
+    extra = [w for w in TOKEN_RE.findall(folded) if w not in set(TOKEN_RE.findall(text))]
+    return f"{text} {' '.join(extra)}" if extra else text
 
 
 def query_tokens(text: str) -> list[str]:
@@ -99,7 +120,7 @@ def matching_ids_sql(table: str, column: str, text: str) -> tuple[str, list[str]
         match = " AND ".join(f'"{t}"*' for t in tokens)
         return (f"SELECT rowid FROM {fts_table(table)} WHERE {fts_table(table)} MATCH %s", [match])
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{t}:*" for t in tokens)
+        tsquery = " & ".join(f"{fold(t)}:*" for t in tokens)
         return (
             f"SELECT id FROM {table} WHERE to_tsvector('simple'::regconfig, {column}) "
             "@@ to_tsquery('simple'::regconfig, %s)",

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from netweave.lib.search import searchable
 from netweave.networks.models import Network
 from netweave.people.models import (
     Affiliation,
@@ -78,7 +79,7 @@ def person_search_text(person: Person, organizations: Sequence[Organization] | N
         str(person.country or ""),
         " ".join(person.languages or []),
     ]
-    return " ".join(p for p in parts if p)
+    return searchable(" ".join(p for p in parts if p))
 
 
 def person_reindex(*, person: Person) -> None:
@@ -128,6 +129,15 @@ def person_for_email(email: str) -> Person | None:
     return Person.objects.filter(email__iexact=email.strip()).first() if email else None
 
 
+def name_from_email(email: str) -> str:
+    """A placeholder name until the person writes theirs.
+
+    >>> name_from_email("ines.invitee@example.org")
+    'Ines Invitee'
+    """
+    return email.split("@")[0].replace(".", " ").replace("_", " ").title()
+
+
 @transaction.atomic
 def person_ensure_for_user(*, user: Any) -> Person:
     """The person a login belongs to: linked by email, created when there is none yet."""
@@ -136,7 +146,7 @@ def person_ensure_for_user(*, user: Any) -> Person:
         return person
     person = person_for_email(user.email)
     if person is None:
-        name = user.get_full_name() or user.email.split("@")[0].replace(".", " ").title()
+        name = user.get_full_name() or name_from_email(user.email)
         person = Person(name=name, email=user.email.lower())
         person.search_text = person_search_text(person, [])
     person.user = user
@@ -379,9 +389,11 @@ def invitation_accept(*, invitation: Invitation, person: Person) -> Membership:
         raise PeopleError(_("This invitation has already been used."))
     if not invitation.is_open:
         raise PeopleError(_("This invitation has expired or was withdrawn; ask for a new one."))
-    if invitation.name and not person.name:
+    if invitation.name and person.name in ("", name_from_email(person.email or invitation.email)):
+        # The coordinator's spelling beats the placeholder made from the email address.
         person.name = invitation.name
-        person.save(update_fields=["name"])
+        person.search_text = person_search_text(person)
+        person.save(update_fields=["name", "search_text"])
     if not person.email:
         person.email = invitation.email
         person.save(update_fields=["email"])

@@ -12,7 +12,9 @@ class AdminTests:
         client.force_login(superuser)
         for model in admin.site._registry:
             info = (model._meta.app_label, model._meta.model_name)
-            assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200, info
+            assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200, (
+                info
+            )
             add = client.get(reverse("admin:{}_{}_add".format(*info)))
             assert add.status_code in (200, 403), info
 

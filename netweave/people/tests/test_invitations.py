@@ -185,3 +185,34 @@ class InvitationSignupTests:
             network=cast.network, person__email="newbie@example.org"
         )
         assert membership.status == "active"
+
+
+@pytest.mark.django_db
+class InvitationNameTests:
+    def test_the_name_the_coordinator_typed_replaces_the_placeholder_from_the_email(self, cast):
+        from netweave.accounts.models import User
+        from netweave.people.services import person_ensure_for_user
+
+        user = User.objects.create_user(
+            email="ines.invitee@example.org", password="pw-long-enough-1"
+        )
+        person = person_ensure_for_user(user=user)
+        assert person.name == "Ines Invitee"
+        invitation = invitation_create(
+            network=cast.network, email=user.email, name="Inés Invitée", invited_by=None, send=False
+        )
+        invitation_accept(invitation=invitation, person=person)
+        person.refresh_from_db()
+        assert person.name == "Inés Invitée"
+
+    def test_a_name_the_person_chose_is_kept(self, cast):
+        invitation = invitation_create(
+            network=cast.network,
+            email="una@example.org",
+            name="Somebody Else",
+            invited_by=None,
+            send=False,
+        )
+        invitation_accept(invitation=invitation, person=cast.outsider)
+        cast.outsider.refresh_from_db()
+        assert cast.outsider.name == "Una Outsider"
