@@ -166,10 +166,10 @@ EMAIL_BACKEND = (
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Uploads: member imports of 100,000 rows are ~20 MB of CSV.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Uploads: a member import of 100,000 realistic profiles is ~55 MB of CSV.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 100 * 1000 * 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-NETWEAVE_IMPORT_MAX_BYTES = int(os.environ.get("NETWEAVE_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+NETWEAVE_IMPORT_MAX_BYTES = int(os.environ.get("NETWEAVE_IMPORT_MAX_BYTES", 100 * 1000 * 1000))
 NETWEAVE_SITE_NAME = os.environ.get("NETWEAVE_SITE_NAME", "NetWeave")
 NETWEAVE_INVITATION_DAYS = 30
 

@@ -5,6 +5,7 @@ validated it) and raise `PeopleError` subclasses for domain rule violations."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -57,16 +58,21 @@ def normalize_tags(values: Iterable[str] | str) -> list[str]:
     return tags
 
 
+@functools.lru_cache(maxsize=512)
+def _country_names(code: str) -> str:
+    """The country's name in every interface language, so "Peru", "Pérou" and "Perú" all find it,
+    whatever language is active while the profile is saved."""
+    names = set()
+    for language, _label in settings.LANGUAGES:
+        with translation.override(language):
+            names.add(str(countries.name(code)))
+    return " ".join(sorted(names))
+
+
 def person_search_text(person: Person, organizations: Sequence[Organization] | None = None) -> str:
     if organizations is None:
         organizations = [a.organization for a in person.affiliations.select_related("organization")]
-    # The country's name in every interface language, so "Peru", "Pérou" and "Perú" all find it,
-    # whatever language is active while the profile is saved.
-    country_names = set()
-    if person.country:
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                country_names.add(str(countries.name(person.country)))
+    country_names = _country_names(str(person.country)) if person.country else ""
     parts = [
         person.name,
         " ".join(person.expertise or []),
@@ -75,7 +81,7 @@ def person_search_text(person: Person, organizations: Sequence[Organization] | N
         person.seeks,
         " ".join(org.name for org in organizations),
         person.city,
-        " ".join(sorted(country_names)),
+        country_names,
         str(person.country or ""),
         " ".join(person.languages or []),
     ]
