@@ -218,6 +218,18 @@ class MembershipEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.membership_id} at {self.created_at:%Y-%m-%d}"
 
+    @staticmethod
+    def _label(value: str) -> str:
+        """A stored role or status code in the reader's language ("lapsed" → "Lapsed")."""
+        labels = {**dict(Role.choices), **dict(Membership.Status.choices)}
+        return str(labels.get(value, value))
+
+    def old_label(self) -> str:
+        return self._label(self.old_value)
+
+    def new_label(self) -> str:
+        return self._label(self.new_value)
+
 
 def invitation_token() -> str:
     return secrets.token_urlsafe(24)

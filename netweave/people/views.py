@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from netweave.networks.decorators import network_view
@@ -316,7 +317,11 @@ def manage_invitations(request: HttpRequest) -> HttpResponse:
                     bulk_errors = [str(error)]
                 else:
                     messages.success(
-                        request, _("%(count)d invitations sent.") % {"count": len(rows)}
+                        request,
+                        ngettext(
+                            "%(count)d invitation sent.", "%(count)d invitations sent.", len(rows)
+                        )
+                        % {"count": len(rows)},
                     )
                     return redirect("people:manage_invitations", access.network.slug)
     return render(
