@@ -13,3 +13,13 @@ def cast(db) -> Cast:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def private_cast(db) -> Cast:  # type: ignore[no-untyped-def]
     return make_cast(visibility="private")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    """Cached values (directory facets) must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1366,6 +1366,10 @@ def import_file(
                         _update_rows(Organization, the_plan.changed, writes)
             # Only now: deferred constraints are checked when the transaction commits.
             report.committed = not report.errors
+            if report.committed:
+                from netweave.people.selectors import directory_facets_forget
+
+                directory_facets_forget(network=network)
         except IntegrityError:
             logger.warning("Import into %s collided with a concurrent change", network.slug)
             report.error(

@@ -94,7 +94,10 @@ class Person(models.Model):
                 name="person_email_unique_ci",
             ),
         ]
-        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="person_name_idx"),
+            models.Index(fields=["country"], name="person_country_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -161,18 +164,25 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
     application_message = models.TextField(_("application"), blank=True)
+    # A copy of the person's name, so the directory pages through one index in name order instead
+    # of sorting every member on each request. Database triggers keep it equal to Person.name
+    # (migration 0003), whoever writes the rows: services, bulk imports or raw SQL.
+    sort_name = models.CharField(max_length=200, blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["network", "person__name"]
+        ordering = ["network", "sort_name"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["network", "person"], name="membership_unique"),
         ]
         indexes = [
-            models.Index(fields=["network", "status", "person"], name="membership_directory_idx"),
+            models.Index(
+                fields=["network", "status", "sort_name", "person"], name="membership_directory_idx"
+            ),
+            models.Index(fields=["network", "status", "-joined_at"], name="membership_recent_idx"),
         ]
 
     def __str__(self) -> str:

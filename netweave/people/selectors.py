@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from netweave.lib.search import filter_matching
 from netweave.networks.models import Network
@@ -20,6 +24,7 @@ from netweave.people.models import (
     Organization,
     Person,
 )
+from netweave.people.services import language_marker
 
 PERSON_TABLE = Person._meta.db_table
 
@@ -65,8 +70,17 @@ def members_for_directory(*, access: Access, query: DirectoryQuery) -> QuerySet[
     if query.country:
         memberships = memberships.filter(person__country=query.country.upper())
     if query.language:
-        # languages is a JSON list; matching the quoted code keeps this portable across engines.
-        memberships = memberships.filter(person__languages__icontains=f'"{query.language}"')
+        if connection.vendor == "postgresql":  # jsonb containment, served by a GIN index
+            memberships = memberships.filter(person__languages__contains=[query.language])
+        else:  # a full-text match on the language's marker word (see language_marker)
+            memberships = filter_matching(
+                memberships,
+                "person_id",
+                PERSON_TABLE,
+                "search_text",
+                language_marker(query.language),
+                prefix=False,
+            )
     if query.expertise:
         memberships = filter_matching(
             memberships, "person_id", PERSON_TABLE, "search_text", query.expertise
@@ -74,10 +88,10 @@ def members_for_directory(*, access: Access, query: DirectoryQuery) -> QuerySet[
     if query.role:
         memberships = memberships.filter(role=query.role)
     ordering = {
-        "name": ["person__name", "person_id"],
+        "name": ["sort_name", "person_id"],
         "recent": ["-joined_at", "-id"],
-        "country": ["person__country", "person__name"],
-    }.get(query.sort, ["person__name", "person_id"])
+        "country": ["person__country", "sort_name"],
+    }.get(query.sort, ["sort_name", "person_id"])
     return (
         memberships.select_related("person")
         .prefetch_related(
@@ -90,10 +104,32 @@ def members_for_directory(*, access: Access, query: DirectoryQuery) -> QuerySet[
     )
 
 
-def directory_facets(*, access: Access) -> dict[str, list[tuple[str, str, int]]]:
-    """Countries, organizations and languages present among active members, for filters."""
+FACETS_SECONDS = 120
+
+
+def directory_facets(
+    *, access: Access, compute: bool = True
+) -> dict[str, list[tuple[str, str, int]]] | None:
+    """Countries and organizations present among active members, with counts, for the filters.
+
+    Counting them means reading every membership, so the result is cached per network and
+    language for FACETS_SECONDS: a filter list a minute behind is fine, a slow page is not."""
     _require(access, Capability.VIEW_DIRECTORY)
-    members = active_memberships(network=access.network)
+    key = f"directory-facets:{access.network.pk}:{get_language()}"
+    facets = cache.get(key)
+    if facets is None and compute:
+        facets = _directory_facets(access.network)
+        cache.set(key, facets, FACETS_SECONDS)
+    return facets  # type: ignore[no-any-return]  # None: not counted yet and not asked to
+
+
+def directory_facets_forget(*, network: Network) -> None:
+    for code, _label in settings.LANGUAGES:
+        cache.delete(f"directory-facets:{network.pk}:{code}")
+
+
+def _directory_facets(network: Network) -> dict[str, list[tuple[str, str, int]]]:
+    members = active_memberships(network=network)
     countries = (
         members.exclude(person__country="")
         .values("person__country")
@@ -104,7 +140,7 @@ def directory_facets(*, access: Access) -> dict[str, list[tuple[str, str, int]]]
 
     organizations = (
         Organization.objects.filter(
-            affiliations__person__memberships__network=access.network,
+            affiliations__person__memberships__network=network,
             affiliations__person__memberships__status=Membership.Status.ACTIVE,
         )
         .annotate(n=Count("affiliations__person", distinct=True))

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -84,8 +85,33 @@ def person_search_text(person: Person, organizations: Sequence[Organization] | N
         country_names,
         str(person.country or ""),
         " ".join(person.languages or []),
+        " ".join(_language_names(code) for code in person.languages or []),
+        " ".join(language_marker(code) for code in person.languages or []),
     ]
     return searchable(" ".join(p for p in parts if p))
+
+
+def language_marker(code: str) -> str:
+    """A word only the language filter uses: the directory finds "speaks French" as a full-text
+    match on `xlangfr`, which an index answers, instead of reading every profile's language list.
+
+    >>> language_marker("zh-hans")
+    'xlangzhhans'
+    """
+    return "xlang" + "".join(c for c in code.lower() if c.isalnum())
+
+
+@functools.lru_cache(maxsize=512)
+def _language_names(code: str) -> str:
+    """The language's name in every interface language and in itself ("French français francés")."""
+    info = LANG_INFO.get(code)
+    if not info or "name" not in info:
+        return ""
+    names = {str(info["name"]), str(info.get("name_local", ""))}
+    for language, _label in settings.LANGUAGES:
+        with translation.override(language):
+            names.add(str(translation.gettext(info["name"])))
+    return " ".join(sorted(n for n in names if n))
 
 
 def person_reindex(*, person: Person) -> None:
@@ -111,6 +137,7 @@ def person_update_profile(*, person: Person, **fields: Any) -> Person:
         setattr(person, name, value)
     person.search_text = person_search_text(person)
     person.save()
+    _directory_changed(*person.memberships.values_list("network_id", flat=True))
     return person
 
 
@@ -170,6 +197,14 @@ def organization_get_or_create(*, name: str, **defaults: Any) -> Organization:
 # --- memberships --------------------------------------------------------------------------------
 
 
+def _directory_changed(*network_ids: int) -> None:
+    """Members came, went or changed: the directory's filter lists must be counted again."""
+    from netweave.people.selectors import directory_facets_forget
+
+    for network in Network.objects.filter(pk__in=network_ids):
+        transaction.on_commit(lambda network=network: directory_facets_forget(network=network))
+
+
 def _record(
     membership: Membership,
     kind: str,
@@ -179,6 +214,7 @@ def _record(
     new: str = "",
     message: str = "",
 ) -> MembershipEvent:
+    _directory_changed(membership.network_id)
     return MembershipEvent.objects.create(
         network_id=membership.network_id,
         membership=membership,

@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("members/", views.directory, name="directory"),
     path("members/export.csv", views.directory_export, name="directory_export"),
+    path("members/filters/", views.directory_facets, name="directory_facets"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("organizations/", views.organization_list, name="organizations"),
     path("organizations/<int:organization_id>/", views.organization_detail, name="organization"),

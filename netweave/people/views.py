@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
@@ -13,6 +14,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -44,6 +47,25 @@ from netweave.people.services import (
 PAGE_SIZE = 24
 
 
+def _options(choices: list[tuple[str, str, int]], selected: str) -> SafeString:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{} ({})</option>',
+        (
+            (value, mark_safe(" selected") if value == selected else "", label, count)
+            for value, label, count in choices
+        ),
+    )
+
+
+def _facet_options(facets: dict[str, Any], query: selectors.DirectoryQuery) -> dict[str, Any]:
+    # Hundreds of options: joined here, because a template loop costs tens of milliseconds.
+    return {
+        "country_options": _options(facets["countries"], query.country),
+        "organization_options": _options(facets["organizations"], str(query.organization or "")),
+    }
+
+
 def _directory_query(form: DirectoryFilterForm) -> selectors.DirectoryQuery:
     data = form.cleaned_data if form.is_valid() else {}
     return selectors.DirectoryQuery(
@@ -64,20 +86,31 @@ def directory(request: HttpRequest) -> HttpResponse:
     query = _directory_query(form)
     memberships = selectors.members_for_directory(access=access, query=query)
     page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    partial = bool(request.headers.get("HX-Request"))  # live search: the results only
     context = {
         "network": request.network,  # type: ignore[attr-defined]
         "access": access,
         "form": form,
         "page": page,
         "query": query,
-        "facets": selectors.directory_facets(access=access),
     }
-    template = (
-        "people/_directory_results.html"
-        if request.headers.get("HX-Request")
-        else "people/directory.html"
-    )
+    if not partial:
+        facets = selectors.directory_facets(access=access, compute=False)
+        if facets is not None:
+            context.update(_facet_options(facets, query), facets_ready=True)
+    template = "people/_directory_results.html" if partial else "people/directory.html"
     return render(request, template, context)
+
+
+@require_safe
+@network_view(Capability.VIEW_DIRECTORY)
+def directory_facets(request: HttpRequest) -> HttpResponse:
+    """The country and organization filters with their counts (loaded after the page)."""
+    access = request.access  # type: ignore[attr-defined]
+    query = _directory_query(DirectoryFilterForm(request.GET or None))
+    facets = selectors.directory_facets(access=access)
+    context = {"network": access.network, "query": query, **_facet_options(facets, query)}
+    return render(request, "people/_directory_facets.html", context)
 
 
 @require_safe

@@ -67,6 +67,7 @@ PAGES: dict[str, Page] = {
     "people:directory": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
     "people:person": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
     "people:organizations": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
+    "people:directory_facets": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
     "people:organization": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
     # survey answers of others, raw ties, exports
     "people:directory_export": Page(Row.RAW, get=Who.COORDINATOR, post=Who.NO_ONE),

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -95,6 +96,7 @@ class DirectoryPageTests:
         client.force_login(cast.member.user)
 
         def count_queries():
+            cache.clear()  # count the facet queries each time
             with CaptureQueriesContext(connection) as ctx:
                 assert client.get("/n/cast/members/").status_code == 200
             return len(ctx.captured_queries)
@@ -164,3 +166,75 @@ class DirectoryLanguageTests:
             make_member(cast.network, name="Ana Núñez", country="PE")
         for word in ("Peru", "Pérou", "Perú"):
             assert names(cast, text=word) == ["Ana Núñez"], word
+
+
+@pytest.mark.django_db
+class DirectorySortNameTests:
+    def test_the_sort_key_follows_the_persons_name_however_it_is_written(self, cast):
+        from netweave.people.models import Membership, Person
+        from netweave.people.services import person_update_profile
+
+        membership = Membership.objects.get(network=cast.network, person=cast.member)
+        assert membership.sort_name == "Mina Member"  # set by the database on insert
+        person_update_profile(person=cast.member, name="Aaron Early")
+        membership.refresh_from_db()
+        assert membership.sort_name == "Aaron Early"
+        Person.objects.filter(pk=cast.member.pk).update(name="Zed Late")  # raw, no signals
+        membership.refresh_from_db()
+        assert membership.sort_name == "Zed Late"
+        membership.sort_name = "stale"
+        membership.save()  # a full save of a stale copy is corrected
+        membership.refresh_from_db()
+        assert membership.sort_name == "Zed Late"
+
+    def test_the_directory_is_in_name_order(self, cast):
+        make_member(cast.network, name="Aaron Early")
+        make_member(cast.network, name="Zed Late")
+        listed = names(cast)
+        assert listed == sorted(listed) and listed[0] == "Aaron Early" and listed[-1] == "Zed Late"
+
+    def test_facets_are_counted_again_after_a_member_joins(
+        self, cast, django_capture_on_commit_callbacks
+    ):
+        from netweave.people.selectors import directory_facets
+
+        access = access_for(cast.coordinator.user, cast.network)
+        assert [c for c, _n, _k in directory_facets(access=access)["countries"]] == ["KE"]
+        with django_capture_on_commit_callbacks(execute=True):
+            make_member(cast.network, name="Ana", country="PE")
+        assert [c for c, _n, _k in directory_facets(access=access)["countries"]] == ["KE", "PE"]
+
+
+@pytest.mark.django_db
+class DirectoryLanguageFilterTests:
+    def test_the_language_filter_and_language_names_find_speakers(self, directory):
+        assert names(directory, language="fr") == ["Émile Durand"]
+        assert names(directory, text="français") == ["Émile Durand"]
+        assert names(directory, text="Spanish") == ["Ana Núñez"]
+        # the marker word is exact: "e" (no such code) finds nobody, not every "es" speaker
+        assert names(directory, language="e") == []
+
+
+@pytest.mark.django_db
+class DirectoryFacetPageTests:
+    def test_the_filters_load_after_the_page_when_they_are_not_counted_yet(self, directory, client):
+        client.force_login(directory.member.user)
+        page = client.get("/n/cast/members/").content.decode()
+        assert 'hx-get="/n/cast/members/filters/' in page
+        assert ">Peru (1)</option>" not in page
+        filters = client.get("/n/cast/members/filters/", {"country": "PE"}).content.decode()
+        assert '<option value="PE" selected>Peru (1)</option>' in filters
+        assert "Institut Pasteur de Lyon (1)" in filters
+        # counted once, the next page has them inline
+        page = client.get("/n/cast/members/").content.decode()
+        assert ">Peru (1)</option>" in page and "members/filters/" not in page
+
+    def test_a_selected_filter_survives_before_the_counts_arrive(self, directory, client):
+        client.force_login(directory.member.user)
+        page = client.get("/n/cast/members/", {"country": "FR"}).content.decode()
+        assert '<option value="FR" selected>FR</option>' in page
+        assert "Émile Durand" in page and "Ana Núñez" not in page
+
+    def test_outsiders_get_no_filters(self, directory, client):
+        client.force_login(directory.outsider.user)
+        assert client.get("/n/cast/members/filters/").status_code == 403
