@@ -33,7 +33,8 @@ def searchable(text: str) -> str:
     folded = fold(text)
     if folded == text:
         return text
-    extra = [w for w in TOKEN_RE.findall(folded) if w not in set(TOKEN_RE.findall(text))]
+    original = set(TOKEN_RE.findall(text))
+    extra = [w for w in TOKEN_RE.findall(folded) if w not in original]
     return f"{text} {' '.join(extra)}" if extra else text
 
 
@@ -169,4 +170,24 @@ def filter_matching(  # type: ignore[no-untyped-def]
         return queryset.filter(
             RawSQL(f"{qualified} IN ({subquery})", params, output_field=BooleanField())
         )
+    if connection.vendor == "postgresql":
+        sql = _fence_when_few(*sql)
     return queryset.filter(**{f"{field_path}__in": RawSQL(*sql)})
+
+
+FEW_MATCHES = 2000
+
+
+def _fence_when_few(subquery: str, params: list[str]) -> tuple[str, list[str]]:
+    """PostgreSQL guesses how many rows a text match returns; for a rare word it guesses high and
+    walks the name index checking every row. When a cheap probe finds few matches, OFFSET 0 makes
+    the match a fenced subquery that is computed first and then looked up by hash. (For common
+    words the walk in name order is the better plan, so they are left alone.)"""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM ({subquery} LIMIT {FEW_MATCHES + 1}) AS probe", params
+        )
+        (found,) = cursor.fetchone()
+    if found <= FEW_MATCHES:
+        return f"{subquery} OFFSET 0", params
+    return subquery, params

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from netweave.lib.pagination import CappedPaginator
 from netweave.networks.decorators import network_view
 from netweave.networks.permissions import Capability, person_for_user
 from netweave.people import selectors
@@ -85,7 +86,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     query = _directory_query(form)
     memberships = selectors.members_for_directory(access=access, query=query)
-    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
     partial = bool(request.headers.get("HX-Request"))  # live search: the results only
     context = {
         "network": request.network,  # type: ignore[attr-defined]
