@@ -1,0 +1,220 @@
+"""Synthetic networks of any size, for benchmarks, load tests and trying the directory at scale.
+
+`generate_network(members=100_000, seed=1)` writes people with realistic trilingual profiles, their
+organizations, affiliations and active memberships with `bulk_create` in batches. The same seed and
+network slug always give the same rows (names, emails, profiles, organizations, roles, join dates).
+The directory finds generated people like any others: `Person.search_text` is filled by the same
+function the services use."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from netweave.demo import data
+from netweave.demo.profiles import ascii_slug, write_profile
+from netweave.networks.models import Network
+from netweave.networks.services import network_create
+from netweave.people.models import Affiliation, Membership, Organization, Person, Role
+from netweave.people.services import person_search_text
+
+# Join dates are spread over the four years before this instant: a fixed point, not "now", so two
+# runs with one seed give identical rows.
+EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+MEMBERS_PER_ORGANIZATION = 50
+MAX_ORGANIZATIONS = 5000
+
+
+class GenerateError(Exception):
+    """The generator cannot run as asked; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    network: Network
+    created_network: bool
+    people: int
+    organizations: int
+    new_organizations: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class OrganizationSpec:
+    name: str
+    kind: str
+    country: str
+    sector: str
+
+
+def email_domain(*, slug: str, seed: int) -> str:
+    return f"{slug.lower()}-s{seed}.generated.example.org"
+
+
+def organization_specs(rng: random.Random, count: int) -> list[OrganizationSpec]:
+    """`count` distinct invented organizations across the demo's countries."""
+    countries = sorted(data.CITIES)
+    specs: list[OrganizationSpec] = []
+    names: set[str] = set()
+    while len(specs) < count:
+        place = "".join(rng.choice(part) for part in data.SYLLABLES)
+        country = rng.choice(countries)
+        form, kind = rng.choice(data.ORGANIZATION_FORMS[data.writing_language(country)])
+        name = form.format(p=place)
+        if name.lower() in names:
+            continue
+        names.add(name.lower())
+        sector = rng.choice(data.TOPICS[:12]).en.capitalize()
+        specs.append(OrganizationSpec(name=name, kind=kind, country=country, sector=sector))
+    return specs
+
+
+def _organizations(specs: list[OrganizationSpec]) -> tuple[list[Organization], int]:
+    """The organizations of `specs`, reusing any that already exist (names are unique)."""
+    existing: dict[str, Organization] = {}
+    lowered = [s.name.lower() for s in specs]
+    for start in range(0, len(lowered), 500):
+        chunk = lowered[start : start + 500]
+        for found in Organization.objects.annotate(lname=Lower("name")).filter(lname__in=chunk):
+            existing[found.name.lower()] = found
+    missing = [
+        Organization(
+            name=s.name,
+            kind=s.kind,
+            country=s.country,
+            sector=s.sector,
+            website=f"https://{ascii_slug(s.name)}.example.org",
+        )
+        for s in specs
+        if s.name.lower() not in existing
+    ]
+    Organization.objects.bulk_create(missing, batch_size=500)
+    for org in missing:
+        existing[org.name.lower()] = org
+    return [existing[name] for name in lowered], len(missing)
+
+
+def generate_network(
+    *,
+    members: int,
+    seed: int,
+    slug: str = "synthetic",
+    batch_size: int = 2000,
+    progress: bool = False,
+) -> GenerateResult:
+    """Create `members` active members in the network `slug` (created when it does not exist)."""
+    if members < 1:
+        raise GenerateError(_("Ask for at least one member (--members 1 or more)."))
+    started = time.perf_counter()
+    domain = email_domain(slug=slug, seed=seed)
+    if Person.objects.filter(email__iendswith="@" + domain).exists():
+        raise GenerateError(
+            _(
+                "People generated with seed %(seed)s are already in the network “%(slug)s”. "
+                "Use another --seed or --network, or delete that network first."
+            )
+            % {"seed": seed, "slug": slug}
+        )
+    rng = random.Random(seed)
+    with transaction.atomic():
+        network = Network.objects.filter(slug=slug).first()
+        created_network = network is None
+        if network is None:
+            network = network_create(
+                name=_("Synthetic network %(slug)s") % {"slug": slug},
+                slug=slug,
+                tagline=_("Generated data for trying NetWeave at scale."),
+                description=_("Generated by `netweave generate --members %(n)s --seed %(seed)s`.")
+                % {"n": members, "seed": seed},
+                purpose=Network.Purpose.LEARNING,
+                phase="expanding",
+                visibility=Network.Visibility.PRIVATE,
+                languages=["en", "fr", "es"],
+            )
+        n_orgs = max(3, min(MAX_ORGANIZATIONS, math.ceil(members / MEMBERS_PER_ORGANIZATION)))
+        organizations, new_orgs = _organizations(organization_specs(rng, n_orgs))
+        # A few large organizations and a long tail of small ones, as in real networks.
+        cum_weights = list(itertools.accumulate(1 / (r + 1) ** 0.7 for r in range(n_orgs)))
+        countries = sorted(data.CITIES)
+        bar = tqdm(
+            total=members,
+            unit=" members",
+            desc=_("Generating"),
+            file=sys.stderr,
+            disable=not progress,
+            mininterval=0.5,
+        )
+        made = 0
+        while made < members:
+            size = min(batch_size, members - made)
+            people: list[Person] = []
+            extras: list[tuple[Organization, str, str, datetime]] = []
+            for i in range(made, made + size):
+                org = organizations[rng.choices(range(n_orgs), cum_weights=cum_weights)[0]]
+                country = org.country if rng.random() < 0.85 else rng.choice(countries)
+                profile = write_profile(
+                    rng,
+                    country=str(country),
+                    organization=org.name,
+                    kind=org.kind,
+                    named_share=0.5,
+                )
+                joined = EPOCH - timedelta(days=rng.randint(0, 1460), seconds=rng.randint(0, 86399))
+                if i == 0 and created_network:
+                    role = Role.COORDINATOR
+                else:
+                    draw = rng.random()
+                    role = (
+                        Role.STEWARD
+                        if draw < 0.01
+                        else Role.OBSERVER
+                        if draw < 0.04
+                        else Role.MEMBER
+                    )
+                local = f"{ascii_slug(profile.first_name)}.{ascii_slug(profile.last_name)}"
+                person = Person(
+                    name=profile.name,
+                    email=f"{local}.{i}@{domain}",
+                    created_at=joined,
+                    **profile.fields(),  # type: ignore[arg-type]
+                )
+                person.search_text = person_search_text(person, [org])
+                people.append(person)
+                extras.append((org, profile.title, role, joined))
+            Person.objects.bulk_create(people)
+            Affiliation.objects.bulk_create(
+                Affiliation(person=p, organization=org, title=title, is_primary=True)
+                for p, (org, title, _role, _joined) in zip(people, extras, strict=True)
+            )
+            Membership.objects.bulk_create(
+                Membership(
+                    network=network,
+                    person=p,
+                    role=role,
+                    status=Membership.Status.ACTIVE,
+                    joined_at=joined,
+                    created_at=joined,
+                )
+                for p, (_org, _title, role, joined) in zip(people, extras, strict=True)
+            )
+            made += size
+            bar.update(size)
+        bar.close()
+    return GenerateResult(
+        network=network,
+        created_network=created_network,
+        people=members,
+        organizations=n_orgs,
+        new_organizations=new_orgs,
+        seconds=time.perf_counter() - started,
+    )
