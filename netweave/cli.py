@@ -2,7 +2,8 @@
 
 Every Django management command works through it (`netweave migrate`, `netweave createsuperuser`),
 as do NetWeave's own: `netweave demo [--reset]`, `netweave serve [--host H] [--port P]`,
-`netweave worker` and `netweave generate --members N --seed S`. Settings come from
+`netweave worker`, `netweave generate --members N --seed S`, and `netweave analyze FILE`
+(the Django-free analysis library). Settings come from
 DJANGO_SETTINGS_MODULE, `config.settings.dev` unless the environment names another module."""
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ DEFAULT_SETTINGS = "config.settings.dev"
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["analyze"]:
+        # The analysis library knows nothing of Django: no settings, no database.
+        from netweave.analysis.cli import main as analyze
+
+        raise SystemExit(analyze(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     from django.core.management import execute_from_command_line
 
-    args = sys.argv[1:] if argv is None else argv
     execute_from_command_line(["netweave", *args])
 
 

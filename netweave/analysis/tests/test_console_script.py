@@ -1,0 +1,32 @@
+"""`netweave analyze` through the installed console script, as a user runs it."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+
+
+class ConsoleScriptTests:
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        script = shutil.which("netweave") or str(
+            Path(__file__).resolve().parents[3] / ".venv/bin/netweave"
+        )
+        return subprocess.run(
+            [script, "analyze", *args], capture_output=True, text=True, timeout=120
+        )
+
+    def test_it_prints_the_report_of_a_real_network_as_json(self):
+        result = self._run(str(DATA / "networks/zachary_karate/karate_edges.csv"), "--json")
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert (report["nodes"], report["edges"], report["diameter"]) == (34, 78, 5)
+
+    def test_a_bad_file_is_a_clear_error_with_exit_code_2(self):
+        result = self._run(str(DATA / "formats/graphml/igraph_c/tests_regression_invalid1.graphml"))
+        assert result.returncode == 2
+        assert (
+            "tests_regression_invalid1.graphml" in result.stderr
+            and "Traceback" not in result.stderr
+        )
