@@ -149,8 +149,11 @@ def filter_matching(  # type: ignore[no-untyped-def]
     text: str,
     *,
     prefix: bool = True,
+    few_matches: bool = False,
 ):
-    """Keep the rows of `queryset` whose `field_path` id is a full-text match for `text`."""
+    """Keep the rows of `queryset` whose `field_path` id is a full-text match for `text`.
+
+    `few_matches`: the caller has counted and knows the match is small (a planner hint)."""
     tokens = query_tokens(text)
     if not tokens:
         return queryset
@@ -170,24 +173,11 @@ def filter_matching(  # type: ignore[no-untyped-def]
         return queryset.filter(
             RawSQL(f"{qualified} IN ({subquery})", params, output_field=BooleanField())
         )
-    if connection.vendor == "postgresql":
-        sql = _fence_when_few(*sql)
+    if connection.vendor == "postgresql" and few_matches:
+        # PostgreSQL guesses how many rows a text match returns; for a rare word it guesses high
+        # and walks the ordering index checking every row. When the caller knows the matches are
+        # few, OFFSET 0 fences the match: it is computed first and then looked up by hash. (For
+        # common words the walk in order is the better plan, so they are left alone.)
+        subquery, params = sql
+        sql = (f"{subquery} OFFSET 0", params)
     return queryset.filter(**{f"{field_path}__in": RawSQL(*sql)})
-
-
-FEW_MATCHES = 2000
-
-
-def _fence_when_few(subquery: str, params: list[str]) -> tuple[str, list[str]]:
-    """PostgreSQL guesses how many rows a text match returns; for a rare word it guesses high and
-    walks the name index checking every row. When a cheap probe finds few matches, OFFSET 0 makes
-    the match a fenced subquery that is computed first and then looked up by hash. (For common
-    words the walk in name order is the better plan, so they are left alone.)"""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM ({subquery} LIMIT {FEW_MATCHES + 1}) AS probe", params
-        )
-        (found,) = cursor.fetchone()
-    if found <= FEW_MATCHES:
-        return f"{subquery} OFFSET 0", params
-    return subquery, params

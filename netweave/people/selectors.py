@@ -42,6 +42,11 @@ class DirectoryQuery:
     sort: str = "name"
     extra: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def filtered(self) -> bool:
+        """Narrowed by something other than the text."""
+        return bool(self.organization or self.country or self.language or self.role)
+
 
 def _require(access: Access, capability: Capability) -> None:
     if not access.can_see_network:
@@ -56,14 +61,27 @@ def active_memberships(*, network: Network) -> QuerySet[Membership]:
     return Membership.objects.filter(network=network, status=Membership.Status.ACTIVE)
 
 
-def members_for_directory(*, access: Access, query: DirectoryQuery) -> QuerySet[Membership]:
+FEW_MATCHES = 2000
+
+
+def members_for_directory(
+    *, access: Access, query: DirectoryQuery, few_matches: bool = False
+) -> QuerySet[Membership]:
     """Active members of the network matching `query`, with person and organizations loaded in
-    a constant number of queries (one for the page, one for affiliations)."""
+    a constant number of queries (one for the page, one for affiliations).
+
+    `few_matches`: the caller counted at most FEW_MATCHES results, which lets the database plan
+    a rare word differently (see netweave.lib.search.filter_matching)."""
     _require(access, Capability.VIEW_DIRECTORY)
     memberships = active_memberships(network=access.network)
     if query.text:
         memberships = filter_matching(
-            memberships, "person_id", PERSON_TABLE, "search_text", query.text
+            memberships,
+            "person_id",
+            PERSON_TABLE,
+            "search_text",
+            query.text,
+            few_matches=few_matches,
         )
     if query.organization:
         memberships = memberships.filter(person__affiliations__organization_id=query.organization)

@@ -85,8 +85,16 @@ def directory(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
     form = DirectoryFilterForm(request.GET or None)
     query = _directory_query(form)
-    memberships = selectors.members_for_directory(access=access, query=query)
-    page = CappedPaginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(
+        selectors.members_for_directory(access=access, query=query), PAGE_SIZE
+    )
+    if query.text and not query.filtered and paginator.count <= selectors.FEW_MATCHES:
+        # Counted, and few: the page query may fetch the text matches first (same results).
+        # Not with another filter: then the count says little about how many match the text.
+        paginator.object_list = selectors.members_for_directory(
+            access=access, query=query, few_matches=True
+        )
+    page = paginator.get_page(request.GET.get("page"))
     partial = bool(request.headers.get("HX-Request"))  # live search: the results only
     context = {
         "network": request.network,  # type: ignore[attr-defined]
