@@ -52,8 +52,8 @@ class MembershipEventInline(admin.TabularInline):
     model = MembershipEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "old_value", "new_value", "actor", "message"]
-    readonly_fields = fields
+    fields = ("created_at", "kind", "old_value", "new_value", "actor", "message")
+    readonly_fields = ("created_at", "kind", "old_value", "new_value", "actor", "message")
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -202,7 +202,7 @@ def _directory_changed(*network_ids: int) -> None:
     from netweave.people.selectors import directory_facets_forget
 
     for network in Network.objects.filter(pk__in=network_ids):
-        transaction.on_commit(lambda network=network: directory_facets_forget(network=network))
+        transaction.on_commit(functools.partial(directory_facets_forget, network=network))
 
 
 def _record(

@@ -62,8 +62,10 @@ def _options(choices: list[tuple[str, str, int]], selected: str) -> SafeString:
 def _facet_options(facets: dict[str, Any], query: selectors.DirectoryQuery) -> dict[str, Any]:
     # Hundreds of options: joined here, because a template loop costs tens of milliseconds.
     return {
-        "country_options": _options(facets["countries"], query.country),
-        "organization_options": _options(facets["organizations"], str(query.organization or "")),
+        "country_options": _options(facets.get("countries", []), query.country),
+        "organization_options": _options(
+            facets.get("organizations", []), str(query.organization or "")
+        ),
     }
 
 
@@ -117,7 +119,7 @@ def directory_facets(request: HttpRequest) -> HttpResponse:
     """The country and organization filters with their counts (loaded after the page)."""
     access = request.access  # type: ignore[attr-defined]
     query = _directory_query(DirectoryFilterForm(request.GET or None))
-    facets = selectors.directory_facets(access=access)
+    facets = selectors.directory_facets(access=access) or {}
     context = {"network": access.network, "query": query, **_facet_options(facets, query)}
     return render(request, "people/_directory_facets.html", context)
 
