@@ -15,6 +15,9 @@ urlpatterns = [
     path("me/", include("netweave.accounts.urls")),
     path("invitations/", include("netweave.people.invitation_urls")),
     path("n/<slug:network_slug>/", include("netweave.people.urls")),
+    path("n/<slug:network_slug>/", include("netweave.ties.urls")),
+    path("n/<slug:network_slug>/", include("netweave.ties.map_urls")),
+    path("n/<slug:network_slug>/", include("netweave.surveys.urls")),
     path("", include("netweave.networks.urls")),
 ]
 

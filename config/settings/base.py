@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "netweave.accounts",
     "netweave.networks",
     "netweave.people",
+    "netweave.ties",
+    "netweave.surveys",
     "netweave.lib",
 ]
 
