@@ -62,7 +62,7 @@ $(NODE_STAMP): frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(BUILT_JS): $(NODE_STAMP) frontend/build.mjs
+$(BUILT_JS): $(NODE_STAMP) frontend/build.mjs $(wildcard frontend/src/*.js)
 	cd frontend && npm run --silent build
 	@touch $@
 
@@ -170,6 +170,7 @@ bench: install
 	@status=0; \
 	$(PY) bench/directory.py || status=$$?; \
 	$(PY) bench/import.py || status=$$?; \
+	$(PY) bench/map.py || status=$$?; \
 	if [ -f bench/analysis/report.py ]; then $(PY) bench/analysis/report.py || status=$$?; fi; \
 	exit $$status
 

@@ -4,8 +4,8 @@
 //  - VENDOR: files that a library already ships ready for the browser; copied as they are into
 //    netweave/static/vendor/ (gitignored: we never commit a copy of someone else's library).
 //  - BUNDLES: our own sources under frontend/src/ that import libraries (the network map with
-//    sigma.js + graphology, the charts). When the first one arrives, add esbuild to package.json and
-//    bundle each entry point here into netweave/static/vendor/ as well.
+//    sigma.js + graphology, the health timeline with Chart.js), bundled by esbuild into
+//    netweave/static/vendor/ as well (one self-contained, minified script per entry point).
 
 import { copyFile, mkdir, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
@@ -17,7 +17,11 @@ const outDir = join(here, "..", "netweave", "static", "vendor");
 // [file inside node_modules, file name in netweave/static/vendor/]
 const VENDOR = [["htmx.org/dist/htmx.min.js", "htmx.min.js"]];
 
-const BUNDLES = []; // e.g. [["src/network-map.js", "network-map.js"]] once esbuild is added.
+// [entry point under frontend/, bundle name in netweave/static/vendor/]
+const BUNDLES = [
+  ["src/map.js", "netweave-map.js"],
+  ["src/health.js", "netweave-health.js"],
+];
 
 async function copyVendorFile(source, target) {
   const from = join(here, "node_modules", source);
@@ -37,7 +41,21 @@ async function main() {
     await copyVendorFile(source, target);
   }
   if (BUNDLES.length > 0) {
-    throw new Error("BUNDLES are listed but no bundler is set up yet: add esbuild (see above).");
+    const { build } = await import("esbuild");
+    for (const [entry, target] of BUNDLES) {
+      const to = join(outDir, target);
+      await build({
+        entryPoints: [join(here, entry)],
+        outfile: to,
+        bundle: true,
+        minify: true,
+        format: "iife",
+        target: ["es2020"],
+        legalComments: "none",
+        logLevel: "error",
+      });
+      console.log(`  ${relative(join(here, ".."), to)}  <-  ${entry}`);
+    }
   }
 }
 

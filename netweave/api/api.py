@@ -27,6 +27,8 @@ from netweave.api.errors import register_error_handlers
 from netweave.networks.api import router as networks_router
 from netweave.people.api import me_router
 from netweave.people.api import router as people_router
+from netweave.surveys.api import router as surveys_router
+from netweave.ties.api import router as ties_router
 
 
 def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -116,3 +118,5 @@ api.add_router("", networks_router)
 api.add_router("", people_router)
 api.add_router("", me_router)
 api.add_router("", tokens_router)
+api.add_router("", surveys_router)
+api.add_router("", ties_router)

@@ -43,7 +43,8 @@ class Capability(StrEnum):
     VIEW_OWN_EGO = "view_own_ego"
     # whole network map with names (members: only the names of people who consented)
     VIEW_MAP = "view_map"
-    # whole network map with every name
+    # whole network map with every name, including members who did not consent (design.md:
+    # "anonymous to everyone but coordinators"); stewards see the named map, like members
     VIEW_MAP_ALL_NAMES = "view_map_all_names"
     # survey answers of others, raw ties, exports
     VIEW_RAW = "view_raw"
@@ -63,7 +64,7 @@ REQUIRED_LEVEL: dict[Capability, Level] = {
     Capability.VIEW_DIRECTORY: Level.OBSERVER,
     Capability.VIEW_OWN_EGO: Level.MEMBER,
     Capability.VIEW_MAP: Level.MEMBER,
-    Capability.VIEW_MAP_ALL_NAMES: Level.STEWARD,
+    Capability.VIEW_MAP_ALL_NAMES: Level.COORDINATOR,
     Capability.VIEW_RAW: Level.COORDINATOR,
     Capability.EXPORT: Level.COORDINATOR,
     Capability.ONBOARD: Level.STEWARD,

@@ -19,6 +19,10 @@ from netweave.lib.testing import Cast, make_member, make_organization
 from netweave.networks.models import Network
 from netweave.people.models import ImportJob, Invitation, Membership, Person
 from netweave.people.services import invitation_create, person_set_affiliation
+from netweave.surveys.models import SurveyWave
+from netweave.surveys.services import survey_create, wave_create, wave_open
+from netweave.ties.models import Snapshot, Tie
+from netweave.ties.services import snapshot_compute, snapshot_take, tie_add
 
 # --- the URL patterns -----------------------------------------------------------------------------
 
@@ -202,6 +206,9 @@ class World:
     organization_id: int
     invitation: Invitation
     import_job: ImportJob
+    tie: Tie
+    snapshot: Snapshot
+    wave: SurveyWave
     tokens: dict[str, ApiToken]
     raw_tokens: dict[str, str]
 
@@ -228,6 +235,15 @@ class World:
             filename="members.csv",
             content=b"name,email\nIda Import,ida@example.org\n",
         )
+        # A live tie, a finished snapshot (so exports and the map answer 200) and an open wave.
+        other = cast.steward if network == cast.network else cast.other_member
+        tie = tie_add(network=network, source=person, target=other, kind="collaborates")
+        snapshot = snapshot_take(network=network, label="Walk")
+        snapshot_compute(snapshot_id=snapshot.pk)
+        snapshot.refresh_from_db()
+        survey = survey_create(network=network, title="Walk survey", created_by=None)
+        wave = wave_create(survey=survey)
+        wave_open(wave=wave, actor=None)
         tokens, raw_tokens = {}, {}
         for role in ("coordinator", "steward", "member", "observer", "other_member", "outsider"):
             user = cast.user(role)
@@ -241,6 +257,9 @@ class World:
             organization_id=organization_id,
             invitation=invitation,
             import_job=import_job,
+            tie=tie,
+            snapshot=snapshot,
+            wave=wave,
             tokens=tokens,
             raw_tokens=raw_tokens,
         )
@@ -266,6 +285,10 @@ KWARG_FILLERS: dict[str, Filler] = {
     "token": lambda w, role: w.invitation.token,
     "job_id": lambda w, role: w.import_job.pk,
     "token_id": lambda w, role: w.token_for(role).pk,
+    "tie_id": lambda w, role: w.tie.pk,
+    "snapshot_id": lambda w, role: w.snapshot.pk,
+    "survey_id": lambda w, role: w.wave.survey_id,
+    "wave_id": lambda w, role: w.wave.pk,
     # Django admin: staff is checked before any object is looked up.
     "object_id": lambda w, role: str(w.cast.coordinator.user_id),
     "id": lambda w, role: str(w.cast.coordinator.user_id),

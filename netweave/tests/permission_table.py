@@ -69,7 +69,27 @@ PAGES: dict[str, Page] = {
     "people:organizations": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
     "people:directory_facets": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
     "people:organization": Page(Row.DIRECTORY, get=Who.OBSERVER_UP, post=Who.NO_ONE),
+    # whole network map with names (members: by consent; only coordinators see every name)
+    "maps:map": Page(Row.MAP, get=Who.MEMBER_UP, post=Who.NO_ONE),
+    "maps:map_data": Page(Row.MAP, get=Who.MEMBER_UP, post=Who.NO_ONE),
+    "maps:health": Page(Row.MAP, get=Who.MEMBER_UP, post=Who.NO_ONE),
+    # own ego network: answering the relationship survey about one's own ties
+    "surveys:answer": Page(Row.OWN_EGO, get=Who.MEMBER_UP, post=Who.MEMBER_UP),
+    "surveys:answer_row": Page(Row.OWN_EGO, get=Who.NO_ONE, post=Who.MEMBER_UP),
     # survey answers of others, raw ties, exports
+    "ties:list": Page(Row.RAW, get=Who.COORDINATOR, post=Who.COORDINATOR),
+    "ties:import": Page(Row.RAW, get=Who.COORDINATOR, post=Who.COORDINATOR),
+    "ties:end": Page(Row.RAW, get=Who.NO_ONE, post=Who.COORDINATOR),
+    "ties:snapshots": Page(Row.RAW, get=Who.COORDINATOR, post=Who.COORDINATOR),
+    "ties:snapshot_status": Page(Row.RAW, get=Who.COORDINATOR, post=Who.NO_ONE),
+    "ties:snapshot_export": Page(
+        Row.RAW, get=Who.COORDINATOR, post=Who.NO_ONE, kwargs={"file_format": "graphml"}
+    ),
+    "surveys:manage": Page(Row.RAW, get=Who.COORDINATOR, post=Who.COORDINATOR),
+    "surveys:wave_new": Page(Row.RAW, get=Who.NO_ONE, post=Who.COORDINATOR),
+    "surveys:wave_open": Page(Row.RAW, get=Who.NO_ONE, post=Who.COORDINATOR),
+    "surveys:wave_close": Page(Row.RAW, get=Who.COORDINATOR, post=Who.COORDINATOR),
+    "surveys:wave_rate": Page(Row.RAW, get=Who.COORDINATOR, post=Who.NO_ONE),
     "people:directory_export": Page(Row.RAW, get=Who.COORDINATOR, post=Who.NO_ONE),
     # settings, members' roles, newsletters, curation ("partly" for stewards: onboarding)
     "networks:settings": Page(Row.SETTINGS, get=Who.COORDINATOR, post=Who.COORDINATOR),
@@ -181,6 +201,22 @@ API: dict[str, ApiOp] = {
     "invitations_list": ApiOp(Row.SETTINGS, Who.STEWARD_UP),
     "invitations_create": ApiOp(Row.SETTINGS, Who.STEWARD_UP),
     "invitations_revoke": ApiOp(Row.SETTINGS, Who.STEWARD_UP),
+    # whole network map with names / own ego network
+    "snapshots_list": ApiOp(Row.MAP, Who.MEMBER_UP),
+    "snapshots_read": ApiOp(Row.MAP, Who.MEMBER_UP),
+    "survey_waves_list": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
+    "survey_waves_read": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
+    "survey_roster_read": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
+    "survey_answers_save": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
+    "survey_responses_submit": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
+    # survey answers of others, raw ties, exports
+    "ties_list": ApiOp(Row.RAW, Who.COORDINATOR),
+    "ties_create": ApiOp(Row.RAW, Who.COORDINATOR),
+    "ties_update": ApiOp(Row.RAW, Who.COORDINATOR, body={"note": "checked"}),
+    "ties_end": ApiOp(Row.RAW, Who.COORDINATOR),
+    "snapshots_take": ApiOp(Row.RAW, Who.COORDINATOR, body={"label": "Walk"}),
+    "survey_waves_open": ApiOp(Row.RAW, Who.COORDINATOR),
+    "survey_waves_close": ApiOp(Row.RAW, Who.COORDINATOR),
     # joining a network
     "applications_create": ApiOp(
         Row.JOINING,

@@ -105,6 +105,10 @@ class OpenApiDocumentTests:
             "memberships_list", "memberships_read", "memberships_update", "memberships_decide",
             "invitations_list", "invitations_create", "invitations_revoke",
             "me_read", "me_update", "tokens_list", "tokens_create", "tokens_revoke",
+            "ties_list", "ties_create", "ties_update", "ties_end",
+            "snapshots_list", "snapshots_read", "snapshots_take",
+            "survey_waves_list", "survey_waves_read", "survey_roster_read", "survey_answers_save",
+            "survey_responses_submit", "survey_waves_open", "survey_waves_close",
         }  # fmt: skip
 
     def test_every_operation_documents_its_errors_as_json(self):

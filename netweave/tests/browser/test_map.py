@@ -1,0 +1,100 @@
+"""The network map in Chromium: sigma.js draws the snapshot in WebGL, the legend lists the
+colour groups, searching a named person opens their card, and the map exports as a PNG."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from netweave.lib.testing import make_cast
+from netweave.tests.browser.accessibility import assert_accessible
+from netweave.tests.browser.screens import screenshot_path
+from netweave.ties.tests.test_map_payload import MappedCast
+
+VENDOR = Path(__file__).resolve().parents[2] / "static" / "vendor"
+BUNDLES = [VENDOR / "netweave-map.js", VENDOR / "netweave-health.js"]
+
+
+def require_the_map_bundle() -> None:
+    """Skip on a developer's machine without the built map; fail in CI (as conftest.py does)."""
+    missing = [str(bundle) for bundle in BUNDLES if not bundle.exists()]
+    if not missing:
+        return
+    reason = f"the map is not built: {', '.join(missing)} missing (run `make frontend`)"
+    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+        pytest.fail(f"{reason} (CI=true: build it instead of skipping)")
+    pytest.skip(reason)
+
+
+class NetworkMapTests:
+    def test_a_member_loads_the_map_finds_a_named_person_and_exports_a_png(self, page, sign_in):
+        require_the_map_bundle()
+        cast = make_cast()
+        mapped = MappedCast(cast)
+        sign_in(page, cast.member.user)
+        page.goto(f"/n/{cast.network.slug}/map/")
+
+        canvas = page.locator("#map-canvas")
+        expect(canvas).to_have_attribute("data-ready", "true")
+        assert canvas.locator("canvas").count() >= 2, "sigma.js drew no canvas layers"
+        assert page.evaluate("window.netweaveMap.graph.order") == len(mapped.people)
+        legend = page.locator("#map-legend-list li")
+        expect(legend.first).to_be_visible()
+        assert legend.count() >= 1
+        expect(page.locator("#map-status")).to_contain_text(f"{len(mapped.people)} members")
+        assert_accessible(page)
+        # A member sees only consenting names: Hidden Hana is not on the page, not even in the
+        # names offered to the search box.
+        assert "Hidden Hana" not in page.content()
+
+        page.get_by_label("Find a person on the map").fill("Nadia")
+        page.get_by_label("Find a person on the map").press("Enter")
+        card = page.locator("#map-card")
+        expect(card).to_be_visible()
+        expect(card.get_by_role("heading", name="Nadia Named")).to_be_visible()
+        expect(card.get_by_role("link", name="Open the profile")).to_have_attribute(
+            "href", f"/n/{cast.network.slug}/people/{mapped.named.pk}/"
+        )
+
+        page.get_by_label("Only my connections").check()
+        partners = {t for s, t in mapped.edges if s == cast.member.pk} | {
+            s for s, t in mapped.edges if t == cast.member.pk
+        }
+        shown = page.evaluate(
+            """() => { const map = window.netweaveMap;
+                return map.graph.nodes().filter(
+                    (key) => !map.renderer.getNodeDisplayData(key).hidden).length; }"""
+        )
+        assert shown == len(partners) + 1, "'my connections' shows the member and partners only"
+        page.get_by_label("Only my connections").uncheck()
+
+        page.get_by_label("Colour by").select_option("role")
+        expect(page).to_have_url(re.compile(r"[?&]colour=role"))
+        expect(legend.first).to_contain_text("(")
+
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Export PNG").click()
+        download = download_info.value
+        saved = Path(download.path())
+        assert download.suggested_filename.endswith(".png")
+        assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert saved.stat().st_size > 1000
+        page.screenshot(path=screenshot_path("map"), full_page=True)
+
+    def test_the_health_page_draws_the_timeline_chart(self, page, sign_in):
+        require_the_map_bundle()
+        cast = make_cast()
+        mapped = MappedCast(cast)
+        from netweave.ties.tests.test_map_payload import take_snapshot
+
+        take_snapshot(cast.network, mapped.people, mapped.edges[:3], label="Earlier", days_ago=90)
+        sign_in(page, cast.coordinator.user)
+        page.goto(f"/n/{cast.network.slug}/health/")
+        expect(page.locator("#health-timeline")).to_have_attribute("data-ready", "true")
+        expect(page.locator("#health-comparison")).to_contain_text("Earlier")
+        assert_accessible(page)
+        page.screenshot(path=screenshot_path("health"), full_page=True)
