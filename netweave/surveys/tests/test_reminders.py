@@ -84,3 +84,39 @@ class WaveRemindersTests:
         received = smtp_server.wait_for(to="mina@example.org", subject_contains="Ties 2026")
         assert any(f"/n/cast/surveys/{draft.pk}/answer/" in link for link in received.links())
         assert "Mina Member" in received.text and "Mina Member" in received.html
+
+
+@pytest.mark.django_db
+class ReminderScheduleTests:
+    def test_an_open_wave_books_its_next_reminder_on_the_database_backend(self, cast, settings):
+        from datetime import timedelta
+
+        from django.utils import timezone
+        from django_tasks_db.models import DBTaskResult
+
+        from netweave.surveys.services import survey_create, wave_create
+        from netweave.surveys.services import wave_open as open_wave
+        from netweave.surveys.tasks import schedule_next_reminder
+
+        # django-tasks resets its backends when TASKS changes (setting_changed)
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        survey = survey_create(network=cast.network, title="Ties", created_by=None)
+        wave = wave_create(survey=survey, reminder_days=5)
+        open_wave(wave=wave, actor=None)
+        wave.refresh_from_db()
+        before = DBTaskResult.objects.count()
+        assert schedule_next_reminder(wave) is True
+        booked = DBTaskResult.objects.order_by("-enqueued_at").first()
+        assert DBTaskResult.objects.count() == before + 1
+        assert booked.args_kwargs["args"] == [wave.pk]
+        expected = timezone.now() + timedelta(days=5)
+        assert abs((booked.run_after - expected).total_seconds()) < 60
+
+    def test_a_closed_wave_books_nothing(self, cast, settings):
+        from netweave.surveys.services import survey_create, wave_create
+        from netweave.surveys.tasks import schedule_next_reminder
+
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        survey = survey_create(network=cast.network, title="Ties", created_by=None)
+        wave = wave_create(survey=survey)  # a draft, never opened
+        assert schedule_next_reminder(wave) is False
