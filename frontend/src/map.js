@@ -16,6 +16,9 @@ const DIMMED = "#e3e5e8";
 const EDGE = "#c7ccd3";
 
 const colourOf = (group) => (group < PALETTE.length ? PALETTE[group] : OTHER);
+const DAY = 86400000;
+// "2025-03-01" -> days since 1970-01-01 (the payload's day numbers); "" -> null.
+const dayOf = (value) => (value ? Math.round(Date.parse(`${value}T00:00:00Z`) / DAY) : null);
 
 function main() {
   const container = document.getElementById("map-canvas");
@@ -25,7 +28,10 @@ function main() {
   const status = $("map-status");
   const search = $("map-search");
   const ego = $("map-ego");
-  const kindSelect = $("map-kind");
+  const filters = $("map-filters");
+  const kindBoxes = $("map-kinds");
+  const fromInput = $("map-from");
+  const untilInput = $("map-until");
   const state = { data: null, renderer: null, graph: null, highlighted: null, neighbours: null };
 
   function params() {
@@ -50,12 +56,16 @@ function main() {
       });
     }
     data.edges.forEach((edge, position) => {
-      const [source, target, weight, kind] = edge;
+      const [source, target, weight, kinds, first, last] = edge;
       if (source === target) return;
       graph.mergeEdgeWithKey(`e${position}`, String(source), String(target), {
         size: Math.min(4, 0.5 + Number(weight) * 0.5),
         color: EDGE,
-        kind: kind === undefined ? null : kind,
+        // Snapshots frozen before edges kept their kinds and dates have none: always shown.
+        kinds: Array.isArray(kinds) ? kinds : null,
+        first: first === undefined ? null : first,
+        last: last === undefined ? null : last,
+        hidden: false,
       });
     });
     return graph;
@@ -89,8 +99,6 @@ function main() {
 
   function edgeReducer(key, attributes) {
     const result = { ...attributes };
-    const kind = kindSelect && kindSelect.value !== "" ? Number(kindSelect.value) : null;
-    if (kind !== null && attributes.kind !== kind) result.hidden = true;
     const only = egoSet();
     if (only) {
       const [source, target] = state.graph.extremities(key);
@@ -120,18 +128,74 @@ function main() {
     }
   }
 
-  function showKinds(data) {
-    const field = $("map-kind-field");
-    if (!field) return;
-    field.hidden = data.kinds.length === 0;
-    const keep = kindSelect.options[0];
-    kindSelect.replaceChildren(keep);
-    data.kinds.forEach((kind, position) => {
-      const option = document.createElement("option");
-      option.value = String(position);
-      option.textContent = data.kind_labels[kind] || kind;
-      kindSelect.append(option);
+  // The tie-kind and time-window filters: they set graphology's `hidden` on the edges they
+  // leave out, so sigma stops drawing them at once, and the status line counts what is shown.
+  function showFilters(data) {
+    if (!filters) return;
+    const kinds = data.tie_kinds || [];
+    const dates = data.dates || null;
+    filters.hidden = kinds.length === 0 && !dates;
+    kindBoxes.replaceChildren();
+    $("map-kinds-field").hidden = kinds.length === 0;
+    kinds.forEach((kind, position) => {
+      const label = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.value = String(position);
+      box.name = "tie-kind";
+      label.append(box, ` ${kind.label} (${kind.count})`);
+      kindBoxes.append(label);
     });
+    $("map-window-field").hidden = !dates;
+    for (const input of [fromInput, untilInput]) {
+      input.min = dates ? dates.first : "";
+      input.max = dates ? dates.last : "";
+    }
+    fromInput.value = dates ? dates.first : "";
+    untilInput.value = dates ? dates.last : "";
+  }
+
+  function applyFilters() {
+    const graph = state.graph;
+    if (!graph) return;
+    const boxes = [...kindBoxes.querySelectorAll("input[type=checkbox]")];
+    const wanted = new Set(boxes.filter((box) => box.checked).map((box) => Number(box.value)));
+    const everyKind = wanted.size === boxes.length;
+    const from = dayOf(fromInput.value);
+    const until = dayOf(untilInput.value);
+    let shown = 0;
+    graph.forEachEdge((key, attributes) => {
+      let hidden = false;
+      if (attributes.kinds !== null) {
+        if (!everyKind && !attributes.kinds.some((kind) => wanted.has(kind))) hidden = true;
+        // An edge is in the window when some of its ties were observed in it: its first and
+        // last days overlap the window.
+        if (from !== null && attributes.last < from) hidden = true;
+        if (until !== null && attributes.first > until) hidden = true;
+      }
+      if (attributes.hidden !== hidden) graph.setEdgeAttribute(key, "hidden", hidden);
+      if (!hidden) shown += 1;
+    });
+    state.shownTies = shown;
+    const total = graph.size;
+    const template =
+      shown === total ? container.dataset.statusTemplate : container.dataset.filteredTemplate;
+    let text = template
+      .replace("{members}", String(state.data.nodes.length))
+      .replace("{shown}", String(shown))
+      .replace("{ties}", String(total));
+    if (from !== null && until !== null && from > until) text += ` ${container.dataset.badWindow}`;
+    status.textContent = text;
+    if (state.renderer) state.renderer.refresh();
+  }
+
+  function resetFilters() {
+    for (const box of kindBoxes.querySelectorAll("input[type=checkbox]")) box.checked = true;
+    const dates = state.data && state.data.dates;
+    fromInput.value = dates ? dates.first : "";
+    untilInput.value = dates ? dates.last : "";
+    applyFilters();
   }
 
   function showNames(data) {
@@ -223,11 +287,9 @@ function main() {
       state.renderer.on("clickStage", () => highlight(null));
     }
     showLegend(data);
-    showKinds(data);
+    showFilters(data);
     showNames(data);
-    status.textContent = container.dataset.statusTemplate
-      .replace("{members}", String(data.nodes.length))
-      .replace("{ties}", String(data.edges.length));
+    applyFilters();
     container.dataset.ready = "true";
     window.netweaveMap = state;
   }
@@ -237,15 +299,17 @@ function main() {
       controls.submit(); // another snapshot: the tables beside the map change too
       return;
     }
-    if (event.target === kindSelect) {
-      state.renderer.refresh();
-      return;
-    }
     const url = new URL(window.location.href);
     for (const [key, value] of params()) url.searchParams.set(key, value);
     window.history.replaceState(null, "", url);
     load();
   });
+  if (filters) {
+    // "input" as well as "change": a date typed digit by digit filters as soon as it is whole.
+    filters.addEventListener("change", applyFilters);
+    filters.addEventListener("input", applyFilters);
+    $("map-filters-reset").addEventListener("click", resetFilters);
+  }
   search.addEventListener("change", () => find(search.value));
   search.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {

@@ -22,6 +22,7 @@ import hmac
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -194,12 +195,69 @@ def _colour_key(colour_by: str, attributes: dict[str, Any], metrics: dict[str, A
     return str(attributes.get(colour_by) or "")
 
 
+EPOCH = date(1970, 1, 1)
+
+
+def _map_edges(
+    graph: dict[str, Any], index: dict[Any, int]
+) -> tuple[list[list[Any]], list[dict[str, Any]], dict[str, str] | None]:
+    """The payload's edges, the tie kinds present and the date range (see `map_payload`).
+
+    A snapshot frozen before edges kept their kinds and dates (no ``edge_info``) gives plain
+    ``[i, j, weight]`` edges, no kinds and no range: the map then shows no filters."""
+    raw_edges = graph.get("edges", [])
+    info = graph.get("edge_info")
+    if not isinstance(info, list) or len(info) != len(raw_edges):
+        info = [None] * len(raw_edges)
+    kind_keys = sorted(
+        {kind for row in info if isinstance(row, dict) for kind in row.get("kinds") or []}
+    )
+    # The model's order of kinds (knows first), unknown ones last.
+    order = {kind: i for i, kind in enumerate(Tie.Kind.values)}
+    kind_keys.sort(key=lambda kind: (order.get(kind, len(order)), kind))
+    kind_index = {kind: i for i, kind in enumerate(kind_keys)}
+    kind_counts = Counter[str]()
+    first_day: int | None = None
+    last_day: int | None = None
+    edges = []
+    for edge, row in zip(raw_edges, info, strict=True):
+        source, target = index.get(edge[0]), index.get(edge[1])
+        if source is None or target is None:
+            continue
+        out: list[Any] = [source, target, edge[2] if len(edge) > 2 else 1]
+        if isinstance(row, dict) and row.get("first") and row.get("last"):
+            kinds = [kind_index[kind] for kind in row.get("kinds") or []]
+            kind_counts.update(row.get("kinds") or [])
+            first = (date.fromisoformat(row["first"]) - EPOCH).days
+            last = (date.fromisoformat(row["last"]) - EPOCH).days
+            first_day = first if first_day is None else min(first_day, first)
+            last_day = last if last_day is None else max(last_day, last)
+            out += [kinds, first, last]
+        edges.append(out)
+    labels = dict(Tie.Kind.choices)
+    tie_kinds = [
+        {"key": kind, "label": str(labels.get(kind, kind)), "count": kind_counts[kind]}
+        for kind in kind_keys
+    ]
+    dates = None
+    if first_day is not None and last_day is not None:
+        dates = {
+            "first": (EPOCH + timedelta(days=first_day)).isoformat(),
+            "last": (EPOCH + timedelta(days=last_day)).isoformat(),
+        }
+    return edges, tie_kinds, dates
+
+
 def map_payload(
     *, access: Access, snapshot: Snapshot, colour_by: str = "community", size_by: str = "degree"
 ) -> dict[str, Any]:
     """Everything the map draws for one snapshot, as the viewer may see it.
 
-    ``nodes``: one dict per member, indexed by position (``i``); ``edges``: ``[i, j, weight]``;
+    ``nodes``: one dict per member, indexed by position (``i``); ``edges``: ``[i, j, weight]``,
+    followed, for snapshots that kept them, by ``[kinds], first, last``: the positions of the
+    edge's tie kinds in ``tie_kinds`` and the first and last days its ties were observed (days
+    since 1970-01-01); ``tie_kinds``: ``{"key", "label", "count"}`` per kind present (count of
+    edges); ``dates``: ``{"first", "last"}`` ISO dates of the range, or None;
     ``legend``: the colour groups, largest first (a node's ``c`` is its group's position);
     ``me``: the viewer's own node index or None."""
     if colour_by not in COLOUR_BY:
@@ -262,22 +320,7 @@ def map_payload(
             node["me"] = True
         nodes.append(node)
 
-    edges = []
-    kinds: list[str] = []
-    kind_index: dict[str, int] = {}
-    for edge in graph.get("edges", []):
-        source, target = index.get(edge[0]), index.get(edge[1])
-        if source is None or target is None:
-            continue
-        row: list[Any] = [source, target, edge[2] if len(edge) > 2 else 1]
-        if len(edge) > 3 and edge[3]:
-            kind = str(edge[3])
-            if kind not in kind_index:
-                kind_index[kind] = len(kinds)
-                kinds.append(kind)
-            row.append(kind_index[kind])
-        edges.append(row)
-
+    edges, tie_kinds, dates = _map_edges(graph, index)
     return {
         "snapshot": {
             "id": snapshot.pk,
@@ -291,8 +334,8 @@ def map_payload(
             {"key": key, "label": _legend_label(colour_by, key), "count": counts[key]}
             for key in legend_keys
         ],
-        "kinds": kinds,
-        "kind_labels": {kind: str(dict(Tie.Kind.choices).get(kind, kind)) for kind in kinds},
+        "tie_kinds": tie_kinds,
+        "dates": dates,
         "role_labels": structural_role_labels(),
         "nodes": nodes,
         "edges": edges,

@@ -14,6 +14,9 @@ only some kinds or provenances) between *active* members. A snapshot is an undir
 members: several ties between the same two people (two kinds, both directions, a survey tie and
 a manual one) become one edge whose weight is the **sum** of their weights, so "knows" +
 "collaborates" weighs 2 where "knows" alone weighs 1. Members without ties are kept as isolates.
+`edge_info` (one entry per edge, in the same order) keeps what the merge would lose: the kinds of
+the ties merged into the edge and the first and last days they were observed (local dates, ISO),
+so the map can filter by kind and time window. Snapshots frozen before it have no `edge_info`.
 """
 
 from __future__ import annotations
@@ -358,15 +361,31 @@ def snapshot_graph(
     if tie_filter and tie_filter.get("provenances"):
         ties = ties.filter(provenance__in=tie_filter["provenances"])
     weights: dict[tuple[int, int], float] = {}
-    for source, target, weight in ties.values_list("source_id", "target_id", "weight").iterator(
-        chunk_size=5000
-    ):
+    kinds: dict[tuple[int, int], set[str]] = {}
+    spans: dict[tuple[int, int], tuple[date, date]] = {}
+    rows = ties.values_list("source_id", "target_id", "weight", "kind", "observed_at")
+    for source, target, weight, kind, observed_at in rows.iterator(chunk_size=5000):
         if source == target or source not in member_ids or target not in member_ids:
             continue
         pair = (source, target) if source < target else (target, source)
         weights[pair] = weights.get(pair, 0.0) + float(weight)
-    edges = [[s, t, w] for (s, t), w in sorted(weights.items())]
-    return {"nodes": nodes, "edges": edges, "directed": False}
+        kinds.setdefault(pair, set()).add(kind)
+        day = timezone.localdate(observed_at)
+        first, last = spans.get(pair, (day, day))
+        spans[pair] = (min(first, day), max(last, day))
+    pairs = sorted(weights)
+    edges = [[s, t, weights[(s, t)]] for s, t in pairs]
+    # Alongside `edges` (same order), not inside them: every reader of [s, t, w] (the analysis,
+    # the exports, the API) keeps working, and snapshots frozen before have no "edge_info".
+    edge_info = [
+        {
+            "kinds": sorted(kinds[pair]),
+            "first": spans[pair][0].isoformat(),
+            "last": spans[pair][1].isoformat(),
+        }
+        for pair in pairs
+    ]
+    return {"nodes": nodes, "edges": edges, "edge_info": edge_info, "directed": False}
 
 
 def _iterations(n: int) -> int:
@@ -441,7 +460,7 @@ def snapshot_compute(*, snapshot_id: int) -> Snapshot:
             network=snapshot.network, taken_at=snapshot.taken_at, tie_filter=snapshot.tie_filter
         )
         graph = Graph.from_edges(
-            [tuple(edge) for edge in frozen["edges"]],
+            [tuple(edge[:3]) for edge in frozen["edges"]],
             nodes={node["id"]: {} for node in frozen["nodes"]},
             name=snapshot.network.slug,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 from netweave.lib.testing import make_cast
 from netweave.tests.browser.accessibility import assert_accessible
 from netweave.tests.browser.screens import screenshot_path
-from netweave.ties.tests.test_map_payload import MappedCast
+from netweave.ties.tests.test_map_payload import KindedCast, MappedCast
 
 VENDOR = Path(__file__).resolve().parents[2] / "static" / "vendor"
 BUNDLES = [VENDOR / "netweave-map.js", VENDOR / "netweave-health.js"]
@@ -84,6 +85,64 @@ class NetworkMapTests:
         assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert saved.stat().st_size > 1000
         page.screenshot(path=screenshot_path("map"), full_page=True)
+
+    def test_unticking_a_kind_or_narrowing_the_window_hides_ties_at_once(self, page, sign_in):
+        require_the_map_bundle()
+        cast = make_cast()
+        kinded = KindedCast(cast)
+        sign_in(page, cast.coordinator.user)
+        page.goto(f"/n/{cast.network.slug}/map/?snapshot={kinded.snapshot.pk}")
+        expect(page.locator("#map-canvas")).to_have_attribute("data-ready", "true")
+        filters = page.locator("#map-filters")
+        expect(filters).to_be_visible()
+        status = page.locator("#map-status")
+        total = len(kinded.edges)
+        expect(status).to_contain_text(f"{total} ties")
+        assert_accessible(page)
+
+        def shown() -> int:
+            # What sigma draws, not only what the filter wrote.
+            return page.evaluate(
+                """() => { const map = window.netweaveMap;
+                    return map.graph.edges().filter(
+                        (key) => !map.renderer.getEdgeDisplayData(key).hidden).length; }"""
+            )
+
+        def expected(unticked: set[str], start: date | None, end: date | None) -> int:
+            count = 0
+            for ties in kinded.TIES:
+                kinds = {kind for kind, _day in ties}
+                days = [day for _kind, day in ties]
+                if not kinds - unticked:
+                    continue
+                if (start and max(days) < start) or (end and min(days) > end):
+                    continue
+                count += 1
+            return count
+
+        assert shown() == total
+        knows = page.get_by_role("checkbox", name=re.compile(r"^Knows"))
+        expect(knows).to_be_checked()
+        knows.focus()
+        page.keyboard.press("Space")  # keyboard access: a plain checkbox
+        expect(knows).not_to_be_checked()
+        after_kind = expected({"knows"}, None, None)
+        assert after_kind < total
+        expect(status).to_contain_text(f"{after_kind} of {total} ties")
+        assert shown() == after_kind
+
+        start, end = date(2025, 10, 1), date(2025, 12, 31)
+        page.get_by_label("From", exact=True).fill(start.isoformat())
+        page.get_by_label("Until", exact=True).fill(end.isoformat())
+        in_window = expected({"knows"}, start, end)
+        assert in_window < after_kind
+        expect(status).to_contain_text(f"{in_window} of {total} ties")
+        assert shown() == in_window
+        page.screenshot(path=screenshot_path("map-filters"), full_page=True)
+
+        page.get_by_role("button", name="Show every tie").click()
+        expect(status).not_to_contain_text(" of ")
+        assert shown() == total
 
     def test_the_health_page_draws_the_timeline_chart(self, page, sign_in):
         require_the_map_bundle()

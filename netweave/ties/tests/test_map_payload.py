@@ -5,8 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
-import time
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,10 @@ from netweave.lib.testing import Cast, make_member
 from netweave.networks.models import Network
 from netweave.networks.permissions import access_for
 from netweave.people.models import Membership, Person
+from netweave.ties.exports import export_snapshot
 from netweave.ties.map_data import map_payload
 from netweave.ties.models import Snapshot
+from netweave.ties.services import snapshot_compute, snapshot_take, tie_add
 
 DATA = Path(__file__).resolve().parents[4] / "shared" / "data" / "networks"
 
@@ -117,9 +118,54 @@ class MappedCast:
         return [p.name for p in [*hidden, self.isolate] if p.pk != viewer.pk]
 
 
+def noon(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 12))
+
+
+class KindedCast(MappedCast):
+    """The same people and pairs, but as real ties of several kinds observed on known days, frozen
+    by the snapshot service (so the snapshot keeps each edge's kinds and dates)."""
+
+    # One row per pair of `edges`: the kinds of its ties and the days they were observed.
+    TIES = [
+        [("knows", date(2025, 1, 10))],
+        [("collaborates", date(2025, 3, 1))],
+        [("knows", date(2025, 6, 1)), ("advice", date(2026, 1, 10))],
+        [("funds", date(2025, 9, 15))],
+        [("knows", date(2025, 11, 20))],
+        [("collaborates", date(2026, 1, 5))],
+    ]
+
+    def __init__(self, cast: Cast) -> None:
+        super().__init__(cast)
+        self.old_snapshot = self.snapshot
+        people = {person.pk: person for person in self.people}
+        for (source, target), ties in zip(self.edges, self.TIES, strict=True):
+            for kind, day in ties:
+                tie_add(
+                    network=cast.network,
+                    source=people[source],
+                    target=people[target],
+                    kind=kind,
+                    observed_at=noon(day),
+                )
+        taken = snapshot_take(network=cast.network, label="Wave 2")
+        self.snapshot = snapshot_compute(snapshot_id=taken.pk)
+        assert self.snapshot.status == Snapshot.Status.DONE, self.snapshot.error
+
+
 @pytest.fixture
 def mapped(cast: Cast) -> MappedCast:
     return MappedCast(cast)
+
+
+@pytest.fixture
+def kinded(cast: Cast) -> KindedCast:
+    return KindedCast(cast)
+
+
+def day_number(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
 
 
 def data_url(network: Network, **query: Any) -> str:
@@ -211,6 +257,73 @@ class MapPayloadConsentTests:
 
 
 @pytest.mark.django_db
+class MapTieFilterPayloadTests:
+    def test_each_edge_carries_the_kinds_and_first_and_last_days_of_its_ties(self, client, kinded):
+        client.force_login(kinded.cast.user("coordinator"))
+        payload = client.get(data_url(kinded.cast.network, snapshot=kinded.snapshot.pk)).json()
+        keys = [kind["key"] for kind in payload["tie_kinds"]]
+        assert sorted(keys) == ["advice", "collaborates", "funds", "knows"]
+        counts = {kind["key"]: kind["count"] for kind in payload["tie_kinds"]}
+        assert counts == {"knows": 3, "collaborates": 2, "advice": 1, "funds": 1}
+        assert {kind["key"]: kind["label"] for kind in payload["tie_kinds"]}["advice"] == (
+            "Gives advice"
+        )
+        assert payload["dates"] == {"first": "2025-01-10", "last": "2026-01-10"}
+        person = {node["i"]: node["person"] for node in payload["nodes"]}
+        edges = {frozenset((person[row[0]], person[row[1]])): row for row in payload["edges"]}
+        assert len(edges) == len(kinded.edges)
+        for pair, ties in zip(kinded.edges, kinded.TIES, strict=True):
+            _source, _target, _weight, kinds, first, last = edges[frozenset(pair)]
+            assert {keys[k] for k in kinds} == {kind for kind, _day in ties}
+            assert first == day_number(min(day for _kind, day in ties))
+            assert last == day_number(max(day for _kind, day in ties))
+
+    def test_kinds_and_dates_leak_no_name_to_a_member(self, client, kinded):
+        member = kinded.cast.member
+        client.force_login(member.user)
+        response = client.get(data_url(kinded.cast.network, snapshot=kinded.snapshot.pk))
+        text = response.content.decode()
+        for name in kinded.secret_names(member):
+            assert name not in text, f"{name} leaked to a member"
+        payload = response.json()
+        assert payload["tie_kinds"] and payload["dates"]
+        named = {node["person"] for node in payload["nodes"] if node["named"]}
+        assert named == {member.pk, kinded.named.pk}
+        anonymous = [node for node in payload["nodes"] if not node["named"]]
+        assert all("person" not in node for node in anonymous)
+        # Edges hold node numbers, kind numbers and day numbers only.
+        for row in payload["edges"]:
+            assert all(isinstance(value, int | float | list) for value in row)
+
+    def test_a_snapshot_frozen_before_kinds_and_dates_still_renders(self, client, kinded):
+        old = kinded.old_snapshot
+        assert "edge_info" not in old.graph
+        client.force_login(kinded.cast.user("coordinator"))
+        payload = client.get(data_url(kinded.cast.network, snapshot=old.pk)).json()
+        assert payload["tie_kinds"] == [] and payload["dates"] is None
+        assert len(payload["edges"]) == len(kinded.edges)
+        assert all(len(row) == 3 for row in payload["edges"])
+        slug = kinded.cast.network.slug
+        for url in (
+            reverse("maps:map", args=[slug]) + f"?snapshot={old.pk}",
+            reverse("maps:health", args=[slug]),
+        ):
+            assert client.get(url).status_code == 200, url
+
+    @pytest.mark.parametrize("file_format", ["graphml", "gexf", "edges.csv"])
+    def test_old_and_new_snapshots_export_plain_weighted_edges(self, kinded, file_format):
+        for snapshot in (kinded.old_snapshot, kinded.snapshot):
+            exported = export_snapshot(snapshot, file_format).decode()
+            assert str(kinded.cast.member.pk) in exported
+            assert "kinds" not in exported and "2025-" not in exported
+
+    def test_the_edge_list_of_a_new_snapshot_keeps_three_columns(self, kinded):
+        header, *rows = export_snapshot(kinded.snapshot, "edges.csv").decode().splitlines()
+        assert header == "source,target,weight"
+        assert len(rows) == len(kinded.edges)
+        assert all(len(row.split(",")) == 3 for row in rows)
+
+
 class MapDataRequestTests:
     def test_it_colours_and_sizes_by_what_is_asked(self, client, mapped):
         client.force_login(mapped.cast.coordinator.user)
@@ -296,29 +409,17 @@ def large_network(size: int = 5000, ties_per_member: int = 4, seed: int = 7) -> 
 
 
 @pytest.mark.django_db
-class MapPayloadSpeedTests:
-    def test_it_delivers_the_map_of_5000_members_in_under_a_second(self, client):
+class MapPayloadSizeTests:
+    # How fast this is, is measured by bench/map.py (docs/performance.md), never asserted here.
+    def test_it_delivers_the_whole_map_of_5000_members_compressed(self, client):
         network, people, edges = large_network()
         snapshot = take_snapshot(network, people, edges, label="Large")
         viewer = make_member(network, name="Viewer", email="viewer@example.org")
         client.force_login(viewer.user)
-        url = data_url(network, snapshot=snapshot.pk)
-        timings = []
-        for _ in range(3):
-            started = time.perf_counter()
-            response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-            timings.append(time.perf_counter() - started)
-            assert response.status_code == 200
+        response = client.get(data_url(network, snapshot=snapshot.pk), HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code == 200
         assert response["Content-Encoding"] == "gzip"
-        compressed = len(response.content)
         payload = json.loads(gzip.decompress(response.content))
         assert len(payload["nodes"]) == 5000
         assert len(payload["edges"]) == len(edges)
-        named = sum(1 for node in payload["nodes"] if node["named"])
-        assert named == 500
-        best = min(timings)
-        print(
-            f"\nmap data for 5,000 members, {len(edges)} ties: {best * 1000:.0f} ms "
-            f"({compressed / 1024:.0f} KiB compressed)"
-        )
-        assert best < 1.0, f"the map of 5,000 members took {best:.2f} s"
+        assert sum(1 for node in payload["nodes"] if node["named"]) == 500

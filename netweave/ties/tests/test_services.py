@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import networkx as nx
 import pytest
@@ -201,6 +201,42 @@ class SnapshotComputeTests:
         pair = sorted([cast.member.pk, cast.steward.pk])
         assert snapshot.graph["edges"] == [[*pair, 4.5]]
         assert snapshot.node_count == 4  # observer and coordinator are isolates
+
+    def test_each_edge_keeps_the_kinds_and_first_and_last_days_of_its_ties(self, cast):
+        def on(day: date) -> datetime:
+            return timezone.make_aware(datetime(day.year, day.month, day.day, 9, 30))
+
+        ties = [
+            (cast.member, cast.steward, "knows", date(2025, 3, 1)),
+            (cast.steward, cast.member, "collaborates", date(2026, 1, 10)),
+            (cast.member, cast.steward, "knows", date(2025, 7, 14)),
+            (cast.member, cast.observer, "funds", date(2025, 5, 2)),
+        ]
+        for source, target, kind, day in ties:
+            tie_add(
+                network=cast.network, source=source, target=target, kind=kind, observed_at=on(day)
+            )
+        snapshot = snapshot_compute(snapshot_id=snapshot_take(network=cast.network, label="K").pk)
+        graph = snapshot.graph
+        assert len(graph["edge_info"]) == len(graph["edges"]) == 2
+        assert all(len(edge) == 3 for edge in graph["edges"])  # the analysis reads [s, t, w]
+        pairs = [frozenset(edge[:2]) for edge in graph["edges"]]
+        info = dict(zip(pairs, graph["edge_info"], strict=True))
+        assert info[frozenset((cast.member.pk, cast.steward.pk))] == {
+            "kinds": ["collaborates", "knows"],
+            "first": "2025-03-01",
+            "last": "2026-01-10",
+        }
+        assert info[frozenset((cast.member.pk, cast.observer.pk))] == {
+            "kinds": ["funds"],
+            "first": "2025-05-02",
+            "last": "2025-05-02",
+        }
+        filtered = snapshot_take(network=cast.network, label="F", tie_filter={"kinds": ["knows"]})
+        filtered = snapshot_compute(snapshot_id=filtered.pk)
+        assert filtered.graph["edge_info"] == [
+            {"kinds": ["knows"], "first": "2025-03-01", "last": "2025-07-14"}
+        ]
 
     def test_a_tie_filter_keeps_only_those_kinds(self, cast):
         tie_add(network=cast.network, source=cast.member, target=cast.steward, kind="knows")
