@@ -80,6 +80,7 @@ PAGES: dict[str, Page] = {
     "ties:list": Page(Row.RAW, get=Who.COORDINATOR, post=Who.COORDINATOR),
     "ties:import": Page(Row.RAW, get=Who.COORDINATOR, post=Who.COORDINATOR),
     "ties:end": Page(Row.RAW, get=Who.NO_ONE, post=Who.COORDINATOR),
+    "ties:edit": Page(Row.RAW, get=Who.COORDINATOR, post=Who.COORDINATOR),
     "ties:snapshots": Page(Row.RAW, get=Who.COORDINATOR, post=Who.COORDINATOR),
     "ties:snapshot_status": Page(Row.RAW, get=Who.COORDINATOR, post=Who.NO_ONE),
     "ties:snapshot_export": Page(
@@ -204,6 +205,7 @@ API: dict[str, ApiOp] = {
     # whole network map with names / own ego network
     "snapshots_list": ApiOp(Row.MAP, Who.MEMBER_UP),
     "snapshots_read": ApiOp(Row.MAP, Who.MEMBER_UP),
+    "snapshots_map": ApiOp(Row.MAP, Who.MEMBER_UP),
     "survey_waves_list": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
     "survey_waves_read": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
     "survey_roster_read": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),

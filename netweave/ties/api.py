@@ -365,6 +365,32 @@ def snapshots_read(request: HttpRequest, slug: str, snapshot_id: int) -> dict[st
     return snapshot_detail_out(snapshot, access)
 
 
+class MapQuery(Schema):
+    colour: Literal["community", "org_kind", "country", "role", "tier"] = "community"
+    size: Literal["degree", "betweenness", "coreness"] = "degree"
+
+
+@router.get(
+    "/networks/{slug}/snapshots/{snapshot_id}/map",
+    response=responses({200: dict[str, Any]}, 400, 401, 403, 404),
+    operation_id="snapshots_map",
+    summary="The graph for the map",
+    description="Nodes with their layout position, colour group, size and figures, and edges by "
+    "node number, as the map draws them. Names follow map consent: only coordinators see the "
+    "names of members who chose to be anonymous; node numbers are opaque, never person ids.",
+)
+def snapshots_map(
+    request: HttpRequest, slug: str, snapshot_id: int, query: Query[MapQuery]
+) -> dict[str, Any]:
+    from netweave.ties.map_data import map_payload
+
+    access = network_access(request, slug, Capability.VIEW_MAP, _denied("map"))
+    snapshot = selectors.snapshot_for_viewer(access=access, snapshot_id=snapshot_id)
+    if snapshot.status != Snapshot.Status.DONE:
+        raise HttpError(404, _("This snapshot is not computed yet; try again in a moment."))
+    return map_payload(access=access, snapshot=snapshot, colour_by=query.colour, size_by=query.size)
+
+
 @router.post(
     "/networks/{slug}/snapshots",
     response=responses({202: SnapshotOut}, 400, 401, 403, 404),

@@ -55,6 +55,34 @@ class TieAddForm(forms.Form):
         return data
 
 
+class TieEditForm(forms.Form):
+    """What can change on a live tie; the two people cannot (end the tie and add another)."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of tie"), choices=Tie.Kind.choices)
+    weight = forms.FloatField(label=gettext_lazy("Weight"), min_value=0.001)
+    directed = forms.BooleanField(label=gettext_lazy("One way only (from → to)"), required=False)
+    window_start = forms.DateField(
+        label=gettext_lazy("Tie since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    window_end = forms.DateField(
+        label=gettext_lazy("Tie until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end and end < start:
+            self.add_error("window_end", _("The tie must end after it starts."))
+        return data
+
+
 class TieImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),

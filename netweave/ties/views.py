@@ -20,10 +20,10 @@ from netweave.networks.permissions import Capability
 from netweave.people.models import Membership
 from netweave.ties import selectors
 from netweave.ties.exports import EXPORT_FORMATS, export_snapshot
-from netweave.ties.forms import SnapshotTakeForm, TieAddForm, TieImportForm
+from netweave.ties.forms import SnapshotTakeForm, TieAddForm, TieEditForm, TieImportForm
 from netweave.ties.importing import CSV_COLUMNS, ties_import
 from netweave.ties.models import Snapshot, Tie
-from netweave.ties.services import TieError, snapshot_take, tie_add, tie_end
+from netweave.ties.services import TieError, snapshot_take, tie_add, tie_end, tie_update
 
 PAGE_SIZE = 50
 
@@ -78,6 +78,29 @@ def tie_list(request: HttpRequest) -> HttpResponse:
             provenances=Tie.Provenance.choices,
             people=people,
         ),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@network_view(Capability.VIEW_RAW)
+def tie_edit(request: HttpRequest, tie_id: int) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    tie = selectors.tie_for_coordinator(access=access, tie_id=tie_id)
+    initial = {name: getattr(tie, name) for name in TieEditForm.base_fields}
+    form = TieEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tie_update(tie=tie, **form.cleaned_data)
+        except TieError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Tie saved."))
+            return redirect("ties:list", access.network.slug)
+    return render(
+        request,
+        "ties/tie_edit.html",
+        _context(request, form=form, tie=tie),
         status=400 if request.method == "POST" else 200,
     )
 

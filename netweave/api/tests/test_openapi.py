@@ -106,7 +106,7 @@ class OpenApiDocumentTests:
             "invitations_list", "invitations_create", "invitations_revoke",
             "me_read", "me_update", "tokens_list", "tokens_create", "tokens_revoke",
             "ties_list", "ties_create", "ties_update", "ties_end",
-            "snapshots_list", "snapshots_read", "snapshots_take",
+            "snapshots_list", "snapshots_read", "snapshots_take", "snapshots_map",
             "survey_waves_list", "survey_waves_read", "survey_roster_read", "survey_answers_save",
             "survey_responses_submit", "survey_waves_open", "survey_waves_close",
         }  # fmt: skip

@@ -158,3 +158,28 @@ class SnapshotsApiTests:
         snapshot = Snapshot.objects.get()
         assert snapshot.tie_filter == {"kinds": ["funds"]}
         assert snapshot.created_by == Person.objects.get(pk=cast.coordinator.pk)
+
+
+class SnapshotMapApiTests:
+    def test_members_get_the_map_graph_without_anonymous_names(self, cast):
+        from netweave.people.models import Person
+
+        Person.objects.filter(pk=cast.steward.pk).update(map_consent="anonymous")
+        Person.objects.filter(pk=cast.member.pk).update(map_consent="named")
+        tie_add(network=cast.network, source=cast.member, target=cast.steward, kind="knows")
+        snapshot = snapshot_take(network=cast.network, label="API map")
+        snapshot_compute(snapshot_id=snapshot.pk)
+        path = f"/networks/cast/snapshots/{snapshot.pk}/map"
+        query = {"colour": "role", "size": "coreness"}
+
+        status, payload = call(cast, "member", "get", path, query)
+        assert status == 200
+        text = json.dumps(payload, ensure_ascii=False)
+        assert "Stella Steward" not in text and "Mina Member" in text
+        assert len(payload["edges"]) == 1
+        assert all("person" not in node for node in payload["nodes"] if not node["named"])
+
+        status, payload = call(cast, "coordinator", "get", path, query)
+        assert status == 200 and "Stella Steward" in json.dumps(payload, ensure_ascii=False)
+        assert call(cast, "observer", "get", path, query)[0] == 403
+        assert call(cast, "member", "get", path, {"size": "x"})[0] == 400

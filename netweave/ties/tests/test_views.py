@@ -188,3 +188,56 @@ class TiePagesMethodTests:
         assert client.post(f"/n/cast/snapshots/{snapshot.pk}/status/").status_code == 405
         assert client.post(f"/n/cast/snapshots/{snapshot.pk}/export.gexf").status_code == 405
         assert client.get(f"/n/cast/ties/{snapshot.pk}/end/").status_code == 405
+
+
+@pytest.mark.django_db
+class TieEditPageTests:
+    def test_the_coordinator_changes_a_ties_kind_weight_and_window(self, cast, client):
+        from netweave.ties.models import Tie
+        from netweave.ties.services import tie_add
+
+        tie = tie_add(network=cast.network, source=cast.member, target=cast.steward, kind="knows")
+        client.force_login(cast.coordinator.user)
+        url = f"/n/cast/ties/{tie.pk}/edit/"
+        assert "Mina Member" in client.get(url).content.decode()
+        response = client.post(
+            url,
+            {
+                "kind": "collaborates",
+                "weight": "2.5",
+                "window_start": "2026-01-01",
+                "note": "pilot",
+            },
+        )
+        assert response.status_code == 302
+        tie = Tie.objects.get(pk=tie.pk)
+        assert (tie.kind, tie.weight, str(tie.window_start), tie.note) == (
+            "collaborates", 2.5, "2026-01-01", "pilot",
+        )  # fmt: skip
+
+    def test_bad_values_are_explained_and_nothing_changes(self, cast, client):
+        from netweave.ties.models import Tie
+        from netweave.ties.services import tie_add
+
+        tie = tie_add(network=cast.network, source=cast.member, target=cast.steward, kind="knows")
+        client.force_login(cast.coordinator.user)
+        response = client.post(
+            f"/n/cast/ties/{tie.pk}/edit/",
+            {
+                "kind": "knows",
+                "weight": "0",
+                "window_start": "2026-02-01",
+                "window_end": "2026-01-01",
+            },
+        )
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert "must end after it starts" in page
+        assert Tie.objects.get(pk=tie.pk).weight == 1.0
+
+    def test_only_coordinators_edit_ties(self, cast, client):
+        from netweave.ties.services import tie_add
+
+        tie = tie_add(network=cast.network, source=cast.member, target=cast.steward, kind="knows")
+        client.force_login(cast.steward.user)
+        assert client.get(f"/n/cast/ties/{tie.pk}/edit/").status_code == 403
