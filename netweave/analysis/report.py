@@ -86,6 +86,7 @@ def network_report(
     sample_budget: float = SAMPLE_BUDGET,
     min_samples: int = MIN_SAMPLES,
     progress: Callable[[str], None] | None = None,
+    name_format: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
     """Compute every figure of the library for one network.
 
@@ -102,6 +103,9 @@ def network_report(
         :func:`netweave.analysis.paths.plan_paths`).
     progress : callable, optional
         Called with the name of each step (one of :data:`REPORT_STEPS`) as it starts.
+    name_format : callable, optional
+        How members are named in the stage's reasons (see
+        :func:`netweave.analysis.structure_stage`).
 
     Returns
     -------
@@ -136,14 +140,20 @@ def network_report(
     )
     job = PathJob(plan, workers=default_workers() if workers is None else workers, skeleton=True)
     try:
-        return _report(graph, plan, job, seed=seed, step=step)
+        return _report(graph, plan, job, seed=seed, step=step, name_format=name_format)
     except BaseException:
         job.cancel()
         raise
 
 
 def _report(
-    graph: Graph, plan: Any, job: PathJob, *, seed: int, step: Callable[[str], None]
+    graph: Graph,
+    plan: Any,
+    job: PathJob,
+    *,
+    seed: int,
+    step: Callable[[str], None],
+    name_format: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
     n = graph.number_of_nodes()
     step(REPORT_STEPS[0])
@@ -224,6 +234,7 @@ def _report(
         periphery_density=densities["periphery_density"],
         core_correlation=correlation,
         worst_cut=(graph.label(worst["node"]), worst["cuts_off"]) if worst else None,
+        name_format=name_format,
         hub_threshold=hub_threshold(partners) if n else 0.0,
     )
     report["exact"] = plan.exact

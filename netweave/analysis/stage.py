@@ -31,7 +31,7 @@ network, whichever way its ties point.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from netweave.analysis.roles import core_is_group
@@ -97,6 +97,7 @@ def structure_stage(
     core_correlation: float | None,
     worst_cut: tuple[str, int] | None,
     hub_threshold: float,
+    name_format: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
     """Decide the structure stage from the figures (see the module's rules).
 
@@ -114,6 +115,9 @@ def structure_stage(
         The most damaging single point of failure.
     hub_threshold : float
         Partners from which a member is a hub.
+    name_format : callable, optional
+        How a member's name is written in the reasons (default: as it is). The web app passes a
+        marker here and puts in each viewer's allowed label when it shows the reasons.
 
     Returns
     -------
@@ -137,7 +141,9 @@ def structure_stage(
     One member, Ana, lies on 100% of the shortest paths between other members, far more than
     anyone else (next: 0%): the network depends on them.
     """
+    show = name_format or str
     top_name, top = brokers[0] if brokers else (None, 0.0)
+    top_shown = show(top_name) if top_name is not None else ""
     second = brokers[1][1] if len(brokers) > 1 else 0.0
     ratio = top / second if second > 0 else (float("inf") if top > 0 else 0.0)
     real_core = core_is_group(core_size, core_density)
@@ -158,7 +164,7 @@ def structure_stage(
         "core_correlation": core_correlation,
         "worst_cut_share": cut_share,
     }
-    hub_names = [hub[0] for hub in hubs]
+    hub_names = [show(hub[0]) for hub in hubs]
     hubs_sentence = (
         f"{len(hubs)} hub{'s' if len(hubs) != 1 else ''} (members with at least "
         f"{hub_threshold:.0f} partners): {_names(hub_names)}."
@@ -196,12 +202,12 @@ def structure_stage(
         )
     if top >= DOMINANT_BROKERAGE and ratio >= DOMINANCE_RATIO:
         reasons = [
-            f"One member, {top_name}, lies on {_share(top)} of the shortest paths between other "
+            f"One member, {top_shown}, lies on {_share(top)} of the shortest paths between other "
             f"members, far more than anyone else (next: {_share(second)}): the network depends "
             "on them."
         ]
         if worst_cut and worst_cut[0] == top_name and worst_cut[1]:
-            reasons.append(f"If {top_name} left, {worst_cut[1]} members would be cut off.")
+            reasons.append(f"If {top_shown} left, {worst_cut[1]} members would be cut off.")
         return decide("hub-and-spoke", 3, reasons)
     core_reasons = [
         f"A core of {core_size} members holds {_share(core_density or 0.0)} of its possible "
@@ -219,7 +225,9 @@ def structure_stage(
     ):
         return decide("core-periphery", 4, core_reasons)
     if len(busy_hubs) >= 2:
-        detail = ", ".join(f"{name} {_share(brokerage)}" for name, _, brokerage in busy_hubs[:4])
+        detail = ", ".join(
+            f"{show(name)} {_share(brokerage)}" for name, _, brokerage in busy_hubs[:4]
+        )
         return decide(
             "multi-hub",
             5,
@@ -265,7 +273,7 @@ def structure_stage(
             10,
             [
                 "No member stands out as a hub and there is no dense core.",
-                f"Clusters hang together through single members: if {worst_cut[0]} left, "
+                f"Clusters hang together through single members: if {show(worst_cut[0])} left, "
                 f"{worst_cut[1]} members ({_share(cut_share)}) would be cut off.",
             ],
         )

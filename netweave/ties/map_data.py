@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -154,6 +155,25 @@ def map_people(*, access: Access, person_ids: Iterable[int]) -> dict[int, MapPer
 
 def anonymous_label() -> str:
     return _("Anonymous member")
+
+
+PERSON_MARKER = re.compile(r"\[\[person:(\d+)\]\]")
+
+
+def stage_for_viewer(*, access: Access, stage: dict[str, Any]) -> dict[str, Any]:
+    """The stage with the members its reasons name written as the viewer may see them: a name,
+    or "an anonymous member" (snapshots store markers, never names; see person_marker)."""
+    reasons = [str(reason) for reason in stage.get("reasons") or []]
+    ids = {int(found) for reason in reasons for found in PERSON_MARKER.findall(reason)}
+    if not ids:
+        return stage
+    people = map_people(access=access, person_ids=ids)
+
+    def label(match: re.Match[str]) -> str:
+        person = people.get(int(match.group(1)))
+        return person.name if person is not None and person.named else _("an anonymous member")
+
+    return {**stage, "reasons": [PERSON_MARKER.sub(label, reason) for reason in reasons]}
 
 
 # --- the payload -------------------------------------------------------------------------------

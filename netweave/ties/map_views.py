@@ -52,7 +52,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         context.update(
             snapshot=snapshot,
             figures=map_data.key_figures(report),
-            stage=report.get("stage") or {},
+            stage=map_data.stage_for_viewer(access=access, stage=report.get("stage") or {}),
             connections=map_data.ego_connections(access=access, snapshot=snapshot),
             in_snapshot=access.person is not None
             and any(node.get("id") == access.person.pk for node in snapshot.graph.get("nodes", [])),
@@ -123,7 +123,7 @@ def health_page(request: HttpRequest) -> HttpResponse:
         context.update(
             snapshot=snapshot,
             figures=map_data.key_figures(report),
-            stage=report.get("stage") or {},
+            stage=map_data.stage_for_viewer(access=access, stage=report.get("stage") or {}),
             lists=map_data.health_lists(access=access, report=report),
             timeline=map_data.timeline(network=network),
             chart_labels={

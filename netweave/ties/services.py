@@ -61,6 +61,13 @@ UPDATABLE_FIELDS = (
     "note",
 )
 LAYOUT_SEED = 0
+
+
+def person_marker(node: str) -> str:
+    """How a snapshot's stored texts name a member: a marker, replaced when shown."""
+    return f"[[person:{node}]]"
+
+
 SNAPSHOT_STEPS = ("graph", "analysis", "layout")
 
 
@@ -466,7 +473,11 @@ def snapshot_compute(*, snapshot_id: int) -> Snapshot:
         )
         steps = iter(range(1, 8))
         report = network_report(
-            graph, workers=1, progress=lambda step: progress(step, next(steps, 7))
+            graph,
+            workers=1,
+            progress=lambda step: progress(step, next(steps, 7)),
+            # People are named at read time, by consent (map_data.stage_for_viewer).
+            name_format=person_marker,
         )
         progress("layout", 8)
         layout = _layout(graph)

@@ -204,3 +204,31 @@ class HealthComparisonTests:
         html = response.content.decode()
         assert 'id="health-timeline"' in html and "netweave-health.js" in html
         assert 'id="health-timeline-data"' in html
+
+
+@pytest.mark.django_db
+class StageReasonNamesTests:
+    def test_the_stage_names_hubs_by_consent_and_never_by_person_id(self, client, cast):
+        from netweave.ties.models import Snapshot
+        from netweave.ties.services import snapshot_compute, snapshot_take, tie_add
+
+        # A star around the coordinator: hub-and-spoke, and the reasons name the hub.
+        spokes = [make_member(cast.network, name=f"Spoke {i}") for i in range(6)]
+        for spoke in [cast.steward, cast.member, cast.observer, *spokes]:
+            tie_add(network=cast.network, source=cast.coordinator, target=spoke, kind="knows")
+        snapshot = snapshot_take(network=cast.network, label="Star")
+        snapshot_compute(snapshot_id=snapshot.pk)
+        stored = " ".join(Snapshot.objects.get(pk=snapshot.pk).report["stage"]["reasons"])
+        assert "Cora Coordinator" not in stored  # names are never stored in the report
+        assert f"[[person:{cast.coordinator.pk}]]" in stored
+
+        client.force_login(cast.coordinator.user)
+        html = client.get(health_url(cast)).content.decode()
+        assert "If Cora Coordinator left, 8 members would be cut off." in html
+        assert "[[person:" not in html
+
+        Person.objects.filter(pk=cast.coordinator.pk).update(map_consent="anonymous")
+        client.force_login(cast.member.user)
+        html = client.get(health_url(cast)).content.decode()
+        assert "If an anonymous member left, 8 members would be cut off." in html
+        assert "[[person:" not in html
