@@ -9,7 +9,8 @@ GraphML, GEXF), :mod:`~netweave.analysis.figures` (whole-network figures),
 or estimated), :mod:`~netweave.analysis.communities`, :mod:`~netweave.analysis.coreperiphery`,
 :mod:`~netweave.analysis.fragility` (single points of failure, brokers),
 :mod:`~netweave.analysis.roles`, :mod:`~netweave.analysis.stage` (structure stage),
-:mod:`~netweave.analysis.compare` (two snapshots), :mod:`~netweave.analysis.report` (everything
+:mod:`~netweave.analysis.compare` (two snapshots), :mod:`~netweave.analysis.recommend`
+(introductions to recommend), :mod:`~netweave.analysis.report` (everything
 at once) and :mod:`~netweave.analysis.cli` (``netweave analyze``).
 """
 
@@ -50,6 +51,7 @@ from netweave.analysis.readers import (
     read_nodes_csv,
     sniff_format,
 )
+from netweave.analysis.recommend import Recommendation, evaluate_recommendations, recommend
 from netweave.analysis.report import network_report, render_text
 from netweave.analysis.roles import roles
 from netweave.analysis.stage import stage_of
@@ -59,6 +61,7 @@ __all__ = [
     "Graph",
     "GraphFormatError",
     "NodeNotFound",
+    "Recommendation",
     "average_clustering",
     "average_degree",
     "average_path_length",
@@ -76,6 +79,7 @@ __all__ = [
     "density",
     "detect_communities",
     "diameter",
+    "evaluate_recommendations",
     "in_degree",
     "isolates",
     "modularity",
@@ -89,6 +93,7 @@ __all__ = [
     "read_graphml",
     "read_nodes_csv",
     "reciprocity",
+    "recommend",
     "render_text",
     "roles",
     "single_points_of_failure",

@@ -8,6 +8,9 @@ wrong option (the message on stderr says what to fix), 1 anything else.
 
 It runs without Django: ``netweave analyze`` hands over to :func:`main` before Django starts, and
 ``python -m netweave.analysis FILE ...`` works too.
+
+``netweave recommend FILE [--nodes NODES.csv] [--top K] [--json]`` (:func:`recommend_main`)
+prints recommended introductions with their reasons, with the same exit codes.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import IO, Any
 
 from netweave.analysis.exceptions import AnalysisError, GraphFormatError
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "build_recommend_parser", "main", "recommend_main"]
 
 PROG = "netweave analyze"
 
@@ -160,6 +163,104 @@ def _progress_bar(stream: IO[str], *, total: int) -> Any:
 
     # disable=None: shown only when the stream is a terminal, so pipes and logs stay clean.
     return tqdm(total=total, file=stream, disable=None, leave=False, unit="step")
+
+
+RECOMMEND_PROG = "netweave recommend"
+
+
+def build_recommend_parser() -> argparse.ArgumentParser:
+    """``netweave recommend FILE [--nodes NODES.csv] [--top K] [--json]``: its options."""
+    parser = argparse.ArgumentParser(
+        prog=RECOMMEND_PROG,
+        description=(
+            "Recommend introductions: for every member, the people they should meet and why "
+            "(shared contacts, similar work, what one offers and the other looks for, bridges "
+            "between clusters)."
+        ),
+    )
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="a CSV edge list (header: source,target[,weight]), a GraphML or a GEXF file",
+    )
+    parser.add_argument(
+        "--nodes",
+        metavar="NODES.csv",
+        help="a CSV node list: an id column, then attributes such as expertise, interests, bio, "
+        "organization, sector, country, offers, seeks",
+    )
+    parser.add_argument(
+        "--top", type=int, default=10, metavar="K", help="at most K per member (default 10)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--seed", type=int, default=0, help="seed for communities (default 0)")
+    return parser
+
+
+def recommend_main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Run ``netweave recommend``; returns the exit code (0 done, 2 bad file or option, 1 other).
+
+    Examples
+    --------
+    >>> import io, json, os, tempfile
+    >>> from netweave.analysis.cli import recommend_main
+    >>> path = os.path.join(tempfile.mkdtemp(), "ties.csv")
+    >>> _ = open(path, "w").write("source,target\\nana,ben\\nben,cleo\\n")
+    >>> out = io.StringIO()
+    >>> recommend_main([path, "--json", "--top", "1"], stdout=out)
+    0
+    >>> json.loads(out.getvalue())["recommendations"][0]["target"]
+    'cleo'
+    """
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    parser = build_recommend_parser()
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    if args.top < 1:
+        print(f"{RECOMMEND_PROG}: error: --top must be at least 1", file=err)
+        return 2
+
+    from netweave.analysis.readers import read_graph
+    from netweave.analysis.recommend import recommend
+
+    try:
+        graph = read_graph(args.file, nodes=args.nodes)
+    except GraphFormatError as error:
+        print(f"{RECOMMEND_PROG}: error: {error}", file=err)
+        return 2
+    try:
+        made = recommend(graph, top=args.top, seed=args.seed)
+    except AnalysisError as error:
+        print(f"{RECOMMEND_PROG}: error: {error}", file=err)
+        return 1
+    for warning in graph.warnings:
+        print(f"{RECOMMEND_PROG}: note: {warning}", file=err)
+    if args.json:
+        items = [item.to_dict() for node in graph.nodes for item in made.get(node, [])]
+        out.write(_json({"recommendations": items}))
+        out.write("\n")
+        return 0
+    if not made:
+        out.write("No introductions to recommend.\n")
+    for node in graph.nodes:
+        found = made.get(node)
+        if not found:
+            continue
+        out.write(f"{graph.label(node)} could meet:\n")
+        for rank, item in enumerate(found, start=1):
+            out.write(f"  {rank}. {graph.label(item.target)} (score {item.score:.2f})\n")
+            for reason in item.reasons:
+                out.write(f"     - {reason}\n")
+        out.write("\n")
+    return 0
 
 
 if __name__ == "__main__":

@@ -30,3 +30,25 @@ class ConsoleScriptTests:
             "tests_regression_invalid1.graphml" in result.stderr
             and "Traceback" not in result.stderr
         )
+
+    def test_recommend_prints_recommendations_with_reasons_as_json(self):
+        result = self._run_command(
+            "recommend",
+            str(DATA / "networks/zachary_karate/karate_edges.csv"),
+            "--top",
+            "2",
+            "--json",
+        )
+        assert result.returncode == 0, result.stderr
+        recommendations = json.loads(result.stdout)["recommendations"]
+        assert recommendations and all(r["reasons"] for r in recommendations)
+        per_source: dict[object, int] = {}
+        for r in recommendations:
+            per_source[r["source"]] = per_source.get(r["source"], 0) + 1
+        assert max(per_source.values()) <= 2
+
+    def _run_command(self, *args: str) -> subprocess.CompletedProcess[str]:
+        script = shutil.which("netweave") or str(
+            Path(__file__).resolve().parents[3] / ".venv/bin/netweave"
+        )
+        return subprocess.run([script, *args], capture_output=True, text=True, timeout=120)
