@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from netweave.lib.required_parts import missing_part
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
@@ -42,20 +44,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 BUILT_FRONTEND = ROOT / "netweave" / "static" / "vendor" / "htmx.min.js"
-IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 # The live server's URLs use the same host as ALLOWED_HOSTS' first entry and the demo.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 # Playwright's sync API keeps an event loop in the test thread; config.settings.test sets this
 # too, but only once Django's settings are loaded, which may be after Playwright starts.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def missing_part(reason: str) -> None:
-    """Skip on a developer's machine that lacks a part; fail in CI, where nothing may be skipped."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: install it — `make test` does — instead of skipping)")
-    pytest.skip(reason)
 
 
 def free_port() -> int:

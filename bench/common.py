@@ -7,6 +7,7 @@ socket only, removed afterwards). As root the cluster runs as the `postgres` use
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import glob
 import json
@@ -18,8 +19,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -228,3 +230,46 @@ def run_child(
     if done.returncode != 0:
         raise RuntimeError(f"{script.name} on {engine} failed (exit {done.returncode})")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_main(
+    *,
+    script: Path,
+    name: str,
+    description: str,
+    options: Sequence[tuple[str, int]],
+    child: Callable[..., dict[str, Any]],
+    print_report: Callable[[dict[str, Any]], None],
+) -> int:
+    """The command line every benchmark shares: run `script --child` once per engine on a fresh
+    database, write and print each result, exit 1 when any misses its target.
+
+    `options` are the benchmark's own integer options (name, default); `child(engine, database_url,
+    data_dir, *option values)` runs inside the child process and returns the result."""
+    parser = argparse.ArgumentParser(description=description)
+    for option, default in options:
+        parser.add_argument(f"--{option}", type=int, default=default)
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    values = [getattr(args, option.replace("-", "_")) for option, _default in options]
+    if args.child:
+        result = child(args.child, args.database_url, args.data_dir, *values)
+        print(json.dumps(result, default=str))
+        return 0
+    forwarded = [
+        item
+        for (option, _d), value in zip(options, values, strict=True)
+        for item in (f"--{option}", str(value))
+    ]
+    results = []
+    for engine in args.engines.split(","):
+        with database(engine) as url:
+            result = run_child(script, engine, url, forwarded)
+        path = write_result(f"{name}-{engine}", result)
+        print_report(result)
+        print(f"(written to {path.relative_to(ROOT)})")
+        results.append(result)
+    return 0 if all(r["meets_target"] for r in results) else 1

@@ -16,9 +16,7 @@ Target: p95 < 100 ms on both engines with a constant number of queries."""
 
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import statistics
 import sys
 import time
@@ -242,42 +240,14 @@ def print_report(result: dict) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--engines", default="sqlite,postgres")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        result = child(
-            args.child, args.database_url, args.data_dir, args.members, args.rounds, args.seed
-        )
-        print(json.dumps(result, default=str))
-        return 0
-    results = []
-    for engine in args.engines.split(","):
-        with common.database(engine) as url:
-            result = common.run_child(
-                Path(__file__),
-                engine,
-                url,
-                [
-                    "--members",
-                    str(args.members),
-                    "--rounds",
-                    str(args.rounds),
-                    "--seed",
-                    str(args.seed),
-                ],
-            )
-        path = common.write_result(f"directory-{engine}", result)
-        print_report(result)
-        print(f"(written to {path.relative_to(common.ROOT)})")
-        results.append(result)
-    return 0 if all(r["meets_target"] for r in results) else 1
+    return common.bench_main(
+        script=Path(__file__),
+        name="directory",
+        description=__doc__.split("\n\n")[0],
+        options=[("members", 100_000), ("rounds", 30), ("seed", 1)],
+        child=child,
+        print_report=print_report,
+    )
 
 
 if __name__ == "__main__":

@@ -11,10 +11,8 @@ Target: the import of 100,000 rows in under 60 s."""
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import json
 import math
 import os
 import random
@@ -171,29 +169,14 @@ def print_report(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--engines", default="sqlite,postgres")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        result = child(args.child, args.database_url, args.data_dir, args.rows, args.seed)
-        print(json.dumps(result, default=str))
-        return 0
-    results = []
-    for engine in args.engines.split(","):
-        with common.database(engine) as url:
-            result = common.run_child(
-                Path(__file__), engine, url, ["--rows", str(args.rows), "--seed", str(args.seed)]
-            )
-        path = common.write_result(f"import-{engine}", result)
-        print_report(result)
-        print(f"(written to {path.relative_to(common.ROOT)})")
-        results.append(result)
-    return 0 if all(r["meets_target"] for r in results) else 1
+    return common.bench_main(
+        script=Path(__file__),
+        name="import",
+        description=__doc__.split("\n\n")[0],
+        options=[("rows", 100_000), ("seed", 1)],
+        child=child,
+        print_report=print_report,
+    )
 
 
 if __name__ == "__main__":

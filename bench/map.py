@@ -12,7 +12,6 @@ Results: bench/results/map-<engine>.json. Target: p95 < 1000 ms."""
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import sys
@@ -89,32 +88,14 @@ def print_report(result: dict) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--members", type=int, default=5000)
-    parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--engines", default="sqlite,postgres")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        result = child(args.child, args.database_url, args.data_dir, args.members, args.rounds)
-        print(json.dumps(result, default=str))
-        return 0
-    results = []
-    for engine in args.engines.split(","):
-        with common.database(engine) as url:
-            result = common.run_child(
-                Path(__file__),
-                engine,
-                url,
-                ["--members", str(args.members), "--rounds", str(args.rounds)],
-            )
-        path = common.write_result(f"map-{engine}", result)
-        print_report(result)
-        print(f"(written to {path.relative_to(common.ROOT)})")
-        results.append(result)
-    return 0 if all(r["meets_target"] for r in results) else 1
+    return common.bench_main(
+        script=Path(__file__),
+        name="map",
+        description=__doc__.split("\n\n")[0],
+        options=[("members", 5000), ("rounds", 20)],
+        child=child,
+        print_report=print_report,
+    )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from netweave.people.models import Invitation, Membership, Person, Role
+from netweave.people.models import Membership, Person, Role
 from netweave.people.services import normalize_tags
 
 
@@ -161,9 +161,3 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
     )
-
-
-__all__ = [
-    "BulkInvitationForm", "DecisionForm", "DirectoryFilterForm", "Invitation", "InvitationForm",
-    "ProfileForm", "RoleForm", "StatusForm",
-]  # fmt: skip

@@ -1369,7 +1369,7 @@ def import_file(
             if report.committed:
                 from netweave.people.selectors import directory_facets_forget
 
-                directory_facets_forget(network=network)
+                directory_facets_forget(network_id=network.pk)
         except IntegrityError:
             logger.warning("Import into %s collided with a concurrent change", network.slug)
             report.error(

@@ -141,9 +141,10 @@ def directory_facets(
     return facets  # type: ignore[no-any-return]  # None: not counted yet and not asked to
 
 
-def directory_facets_forget(*, network: Network) -> None:
-    for code, _label in settings.LANGUAGES:
-        cache.delete(f"directory-facets:{network.pk}:{code}")
+def directory_facets_forget(*, network_id: int) -> None:
+    cache.delete_many(
+        [f"directory-facets:{network_id}:{code}" for code, _label in settings.LANGUAGES]
+    )
 
 
 def _directory_facets(network: Network) -> dict[str, list[tuple[str, str, int]]]:

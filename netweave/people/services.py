@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
@@ -201,8 +200,8 @@ def _directory_changed(*network_ids: int) -> None:
     """Members came, went or changed: the directory's filter lists must be counted again."""
     from netweave.people.selectors import directory_facets_forget
 
-    for network in Network.objects.filter(pk__in=network_ids):
-        transaction.on_commit(functools.partial(directory_facets_forget, network=network))
+    for network_id in set(network_ids):
+        transaction.on_commit(functools.partial(directory_facets_forget, network_id=network_id))
 
 
 def _record(
@@ -523,7 +522,3 @@ def _send_decision_email(membership: Membership, approved: bool, message: str) -
     ) % {"network": network.name}
     body = render_to_string("people/email/application_decided.txt", context)
     EmailMultiAlternatives(subject, body, to=[person.email]).send(fail_silently=True)
-
-
-def user_model() -> Any:
-    return get_user_model()

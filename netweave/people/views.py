@@ -7,8 +7,6 @@ from typing import Any
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -432,10 +430,3 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect("accounts:profile")
     return render(request, "people/invitation_accept.html", context)
-
-
-def require_login(request: HttpRequest) -> HttpResponse:
-    return redirect_to_login(request.get_full_path())
-
-
-__all__ = ["login_required"]

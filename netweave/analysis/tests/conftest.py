@@ -12,24 +12,21 @@ import os
 from pathlib import Path
 
 import networkx as nx
-import pytest
+
+from netweave.lib.required_parts import missing_part
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = Path(os.environ.get("NETWEAVE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 NETWORKS = DATA / "networks"
 FORMATS = DATA / "formats"
 PANEL = NETWORKS / "panels" / "s50_teenage_friends"
-IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 def shared(*parts: str) -> Path:
-    """A path in the shared data; the test fails in CI and skips elsewhere when it is missing."""
+    """A path in the shared data; a test that needs a missing file fails."""
     path = DATA.joinpath(*parts)
     if not path.exists():
-        message = f"shared data missing: {path}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_part(f"shared data missing: {path} (the project expects ../shared beside it)")
     return path
 
 
