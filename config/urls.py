@@ -13,10 +13,12 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("me/", include("netweave.accounts.urls")),
     path("invitations/", include("netweave.people.invitation_urls")),
+    path("introductions/", include("netweave.weaving.respond_urls")),
     path("n/<slug:network_slug>/", include("netweave.people.urls")),
     path("n/<slug:network_slug>/", include("netweave.ties.urls")),
     path("n/<slug:network_slug>/", include("netweave.ties.map_urls")),
     path("n/<slug:network_slug>/", include("netweave.surveys.urls")),
+    path("n/<slug:network_slug>/", include("netweave.weaving.urls")),
     path("", include("netweave.networks.urls")),
 ]
 

@@ -21,6 +21,7 @@ const VENDOR = [["htmx.org/dist/htmx.min.js", "htmx.min.js"]];
 const BUNDLES = [
   ["src/map.js", "netweave-map.js"],
   ["src/health.js", "netweave-health.js"],
+  ["src/weaving.js", "netweave-weaving.js"],
 ];
 
 async function copyVendorFile(source, target) {

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "netweave.people",
     "netweave.ties",
     "netweave.surveys",
+    "netweave.weaving",
     "netweave.lib",
 ]
 
@@ -174,6 +175,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 NETWEAVE_IMPORT_MAX_BYTES = int(os.environ.get("NETWEAVE_IMPORT_MAX_BYTES", 100 * 1000 * 1000))
 NETWEAVE_SITE_NAME = os.environ.get("NETWEAVE_SITE_NAME", "NetWeave")
 NETWEAVE_INVITATION_DAYS = 30
+# Weaving: how long both people have to answer an introduction, when the follow-up asks whether
+# they worked together, and how long a declined pair is not suggested again.
+NETWEAVE_INTRODUCTION_ANSWER_DAYS = 21
+NETWEAVE_INTRODUCTION_FOLLOW_UP_DAYS = 42
+NETWEAVE_RECOMMENDATIONS_PER_MEMBER = 5
+# Members who joined this recently count as newcomers on the weaving board.
+NETWEAVE_NEWCOMER_DAYS = 90
+# Suggestions older than this are recomputed in the background when someone opens them.
+NETWEAVE_RECOMMENDATIONS_MAX_AGE_DAYS = 7
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken

@@ -34,7 +34,28 @@ from scipy import sparse
 from netweave.analysis.exceptions import AnalysisError
 from netweave.analysis.graph import Graph
 
-__all__ = ["Recommendation", "evaluate_recommendations", "recommend", "shared_neighbour_scores"]
+__all__ = [
+    "SIGNALS",
+    "Recommendation",
+    "evaluate_recommendations",
+    "recommend",
+    "shared_neighbour_scores",
+]
+
+#: Every reason code a recommendation's ``details`` can hold, and what its values are.
+SIGNALS = {
+    "weaver": "the source is new and the target connects several communities",
+    "shared": "shared neighbours: ``count`` and up to two of them in ``people``",
+    "topic": "both profiles name ``topic``",
+    "they_offer": "the target offers ``phrase``, which the source looks for",
+    "you_offer": "the source offers ``phrase``, which the target looks for",
+    "differ": "same topic from different ``groups`` (organizations, sectors, countries)",
+    "bridge": "the two are in different communities",
+    "core": "the source is on the periphery and the target in the core",
+    "core_pair": "both are in the core (closing a triangle there strengthens it)",
+    "relief": "the source reaches the network only through ``hub``; a second way in",
+    "similar": "similar profiles, nothing more specific",
+}
 
 TEXT_FIELDS = ("expertise", "interests", "bio")
 PHRASE_FIELDS = ("expertise", "interests")
@@ -105,6 +126,14 @@ class Recommendation:
     target: Hashable
     score: float
     reasons: list[str] = field(default_factory=list)
+    #: The same reasons as data, for a caller that words them itself (another language, another
+    #: point of view): ``{"code": ..., ...}`` with the code's values (node ids, phrases, counts).
+    details: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def signals(self) -> list[str]:
+        """The codes of the reasons, e.g. ``["shared", "bridge"]`` (see :data:`SIGNALS`)."""
+        return [detail["code"] for detail in self.details]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -396,6 +425,7 @@ def _score_block(
     c = structure.communities
     bridge = (c[source] >= 0) & (c[target] >= 0) & (c[source] != c[target]) & (base > 0)
     core = structure.periphery[source] & structure.core[target]
+    core_pair = structure.core[source] & structure.core[target]
     hub = structure.main_hub[source]
     relief = (hub >= 0) & (hub != target)
     relief &= ~_member(np.maximum(hub, 0) * n + target, structure.tie_keys)
@@ -426,6 +456,7 @@ def _score_block(
         "offer": offer[take],
         "bridge": bridge[take],
         "core": core[take] & (base[take] > 0),
+        "core_pair": core_pair[take] & (base[take] > 0),
         "weaver": weaver[take],
         "relief": relief[take] & (base[take] > 0),
         "complement": complement[take],
@@ -650,13 +681,14 @@ def _explain(
 
     result: dict[Hashable, list[Recommendation]] = {}
     columns = {key: value.tolist() for key, value in picked.items()}
+    group_names = ("organizations", "sectors", "countries")
     differ_text = [""] * len(columns["source"])
+    bits_list = [0] * len(columns["source"])
     if text is not None:
         bits = np.zeros(picked["source"].size, dtype=np.int64)
         for at, group in enumerate(text.groups):
             a, b = group[picked["source"]], group[picked["target"]]
             bits |= ((a >= 0) & (b >= 0) & (a != b)).astype(np.int64) << at
-        group_names = ("organizations", "sectors", "countries")
         phrases = [
             "you come from different "
             + " and ".join(name for at, name in enumerate(group_names) if mask >> at & 1)
@@ -664,14 +696,17 @@ def _explain(
             else ""
             for mask in range(8)
         ]
-        differ_text = [phrases[mask] for mask in bits.tolist()]
+        bits_list = bits.tolist()
+        differ_text = [phrases[mask] for mask in bits_list]
     for at in range(len(columns["source"])):
         s, t = columns["source"][at], columns["target"][at]
         reasons: list[str] = []
+        details: list[dict[str, Any]] = []
         if columns["weaver"][at]:
             reasons.append(
                 f"you are new here, and {labels[t]} connects several groups of the network"
             )
+            details.append({"code": "weaver"})
         if columns["cn"][at] > 0:
             count = round(columns["cn"][at])
             if name_common:
@@ -679,36 +714,59 @@ def _explain(
                 names = [labels[node] for node in common[:2]]
                 more = f" and {count - 2} other{'s' if count > 3 else ''}" if count > 2 else ""
                 reasons.append(f"you both know {' and '.join(names)}{more}")
+                details.append(
+                    {"code": "shared", "count": count, "people": [ids[n] for n in common[:2]]}
+                )
             else:
                 reasons.append(f"you have {count} contact{'s' if count != 1 else ''} in common")
+                details.append({"code": "shared", "count": count, "people": []})
         if text is not None and columns["text"][at] > 0:
             topic = text.shared_topic(s, t)
             if topic:
                 reasons.append(f"you both work on {topic}")
+                details.append({"code": "topic", "topic": topic})
         if text is not None and columns["seek"][at] > 0:
             phrase = text.match(s, t)
             if phrase:
                 reasons.append(f"they can offer {phrase}, which you are looking for")
+                details.append({"code": "they_offer", "phrase": phrase})
         if text is not None and columns["offer"][at] > 0:
             phrase = text.match(t, s)
             if phrase:
                 reasons.append(f"you can offer {phrase}, which they are looking for")
+                details.append({"code": "you_offer", "phrase": phrase})
         if columns["complement"][at] and differ_text[at]:
             reasons.append(differ_text[at])
+            mask = int(bits_list[at])
+            details.append(
+                {
+                    "code": "differ",
+                    "groups": [name for i, name in enumerate(group_names) if mask >> i & 1],
+                }
+            )
         if columns["bridge"][at]:
             reasons.append("you are in different clusters of the network")
+            details.append({"code": "bridge"})
         if columns["core"][at]:
             reasons.append("they are at the core of the network and can bring you closer in")
+            details.append({"code": "core"})
+        if columns["core_pair"][at]:
+            details.append({"code": "core_pair"})
         if columns["relief"][at]:
-            hub = labels[int(structure.main_hub[s])]
+            hub_at = int(structure.main_hub[s])
+            hub = labels[hub_at]
             reasons.append(
                 f"today you reach the network mainly through {hub}; this would give you a "
                 "second way in"
             )
+            details.append({"code": "relief", "hub": ids[hub_at]})
         if not reasons:
             reasons.append("your profiles are similar")
+            details.append({"code": "similar"})
         result.setdefault(ids[s], []).append(
-            Recommendation(ids[s], ids[t], round(float(columns["score"][at]), 6), reasons)
+            Recommendation(
+                ids[s], ids[t], round(float(columns["score"][at]), 6), reasons, details
+            )
         )
     return result
 

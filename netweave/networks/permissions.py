@@ -56,6 +56,9 @@ class Capability(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_SETTINGS = "manage_settings"
     SEND_NEWSLETTERS = "send_newsletters"
+    # coordinators: the weaving board (every member's suggestions, with the reasons that come
+    # from the whole map), proposing introductions between two other people, the weaving report
+    WEAVE = "weave"
 
 
 # The lowest rung that has each capability. This dict *is* the table in design.md section 5.
@@ -72,6 +75,7 @@ REQUIRED_LEVEL: dict[Capability, Level] = {
     Capability.MANAGE_MEMBERS: Level.COORDINATOR,
     Capability.MANAGE_SETTINGS: Level.COORDINATOR,
     Capability.SEND_NEWSLETTERS: Level.COORDINATOR,
+    Capability.WEAVE: Level.COORDINATOR,
 }
 
 

@@ -34,7 +34,16 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["name", "bio", "offers", "seeks", "city", "country", "map_consent"]
+        fields = [
+            "name",
+            "bio",
+            "offers",
+            "seeks",
+            "city",
+            "country",
+            "map_consent",
+            "open_to_introductions",
+        ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 6}),
             "offers": forms.Textarea(attrs={"rows": 3}),

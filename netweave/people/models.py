@@ -77,6 +77,10 @@ class Person(models.Model):
         choices=MapConsent.choices,
         default=MapConsent.ANONYMOUS,
     )
+    # Weaving: whether NetWeave may suggest this person to others and introduce them.
+    open_to_introductions = models.BooleanField(
+        _("suggest me for introductions to other members"), default=True
+    )
     # Denormalized text the directory searches: name, tags, offers, organizations, place,
     # languages. Kept current by services.person_reindex().
     search_text = models.TextField(blank=True, editable=False)

@@ -192,6 +192,30 @@ class ContentTests:
         made = recommend(graph, top=1, profiles=PROFILES)
         assert made["ana"][0].target == "ben"
 
+    def test_details_carry_the_reasons_as_data_for_another_wording(self):
+        first = recommend(self.graph(), top=1)["ana"][0]
+        by_code = {detail["code"]: detail for detail in first.details}
+        assert by_code["they_offer"]["phrase"] == "trial design"
+        assert by_code["topic"]["topic"] == "long-acting HIV prevention"
+        assert by_code["differ"]["groups"] == ["organizations", "countries"]
+        assert first.signals == [detail["code"] for detail in first.details]
+
+    def test_shared_details_name_the_common_neighbours_by_id(self):
+        graph = Graph.from_edges([("ana", "ben"), ("ana", "cleo"), ("ben", "dan"), ("cleo", "dan")])
+        first = recommend(graph, top=1)["ana"][0]
+        shared_detail = next(d for d in first.details if d["code"] == "shared")
+        assert first.target == "dan"
+        assert shared_detail == {"code": "shared", "count": 2, "people": ["ben", "cleo"]}
+
+    def test_every_detail_code_is_documented(self):
+        from netweave.analysis.recommend import SIGNALS
+
+        ours, _ = karate()
+        made = recommend(self.graph(), top=3) | recommend(ours, top=5)
+        codes = {d["code"] for items in made.values() for item in items for d in item.details}
+        assert codes <= set(SIGNALS)
+        assert {"shared", "bridge", "core_pair"} <= codes
+
     def test_reasons_are_plain_language_sentences(self):
         ours, _ = karate()
         made = recommend(self.graph(), top=3) | recommend(ours, top=3)

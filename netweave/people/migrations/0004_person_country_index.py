@@ -5,9 +5,13 @@ from django.db import migrations, models
 
 
 def reindex_people(apps, schema_editor):
-    """The search text gained language names and markers: recompute it for existing people."""
-    from netweave.people.models import Person
+    """The search text gained language names and markers: recompute it for existing people.
+
+    The historical model, not netweave.people.models.Person: later migrations add columns that
+    do not exist yet when this one runs."""
     from netweave.people.services import person_search_text
+
+    Person = apps.get_model("people", "Person")
 
     people = Person.objects.prefetch_related("affiliations__organization").order_by("pk")
     batch = []
