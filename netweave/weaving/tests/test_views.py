@@ -4,20 +4,17 @@ report; with and without htmx; and the double opt-in rule on every page."""
 from __future__ import annotations
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from netweave.lib.testing import make_member
-from netweave.people.models import Role
 from netweave.ties.models import Tie
-from netweave.ties.services import tie_add
 from netweave.weaving.models import Introduction, Recommendation, RecommendationRun
 from netweave.weaving.services import (
     introduction_answer,
     introduction_propose,
     recommendations_compute,
 )
+from netweave.weaving.tests.scenes import weave_a_pair
 
 pytestmark = pytest.mark.django_db
 
@@ -34,33 +31,7 @@ def client_for(cast, who: str) -> Client:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def woven(cast):  # type: ignore[no-untyped-def]
-    """The cast's network with profiles and ties that make the member and Beatriz a good pair:
-    two shared contacts, the same topic, and Beatriz offers what the member looks for."""
-    network = cast.network
-    member = cast.member
-    member.seeks = "trial design"
-    member.save(update_fields=["seeks"])
-    beatriz = make_member(
-        network,
-        Role.MEMBER,
-        name="Beatriz Okafor",
-        email="beatriz@example.org",
-        expertise=["HIV prevention", "pharmacology"],
-        offers="trial design; statistics",
-        country="NG",
-        organization="Lagos Trials Unit",
-    )
-    hub_a = make_member(network, Role.MEMBER, name="Hassan Hub", email="hassan@example.org")
-    hub_b = make_member(network, Role.MEMBER, name="Ines Hub", email="ines@example.org")
-    for a, b in [(member, hub_a), (member, hub_b), (beatriz, hub_a), (beatriz, hub_b)]:
-        tie_add(network=network, source=a, target=b, kind=Tie.Kind.KNOWS)
-    for person in (hub_a, hub_b):
-        person.map_consent = "named"
-        person.save(update_fields=["map_consent"])
-    RecommendationRun.objects.create(network=network, status=RecommendationRun.Status.DONE)
-    recommendations_compute(network=network)
-    RecommendationRun.objects.filter(network=network).update(finished_at=beatriz.created_at)
-    return beatriz
+    return weave_a_pair(cast)
 
 
 def suggestion_for(cast, person) -> Recommendation:  # type: ignore[no-untyped-def]
@@ -344,3 +315,24 @@ class ReportPageTests:
             .content.decode()
         )
         assert "Propose introductions from the weaving board" in page
+
+
+class WeavingDueCommandTests:
+    def test_the_daily_command_expires_what_is_overdue_and_says_so(self, cast, woven) -> None:
+        from datetime import timedelta
+        from io import StringIO
+
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        introduction_propose(
+            network=cast.network,
+            proposed_by=cast.coordinator,
+            person_a=cast.member,
+            person_b=woven,
+            now=timezone.now() - timedelta(days=60),
+        )
+        out = StringIO()
+        call_command("weaving_due", stdout=out)
+        assert "1 introduction(s) expired, 0 follow-up(s) sent." in out.getvalue()
+        assert Introduction.objects.get().status == Introduction.Status.EXPIRED
