@@ -29,6 +29,7 @@ from netweave.people.api import me_router
 from netweave.people.api import router as people_router
 from netweave.surveys.api import router as surveys_router
 from netweave.ties.api import router as ties_router
+from netweave.weaving.api import router as weaving_router
 
 
 def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -120,3 +121,4 @@ api.add_router("", me_router)
 api.add_router("", tokens_router)
 api.add_router("", surveys_router)
 api.add_router("", ties_router)
+api.add_router("", weaving_router)

@@ -23,6 +23,8 @@ from netweave.surveys.models import SurveyWave
 from netweave.surveys.services import survey_create, wave_create, wave_open
 from netweave.ties.models import Snapshot, Tie
 from netweave.ties.services import snapshot_compute, snapshot_take, tie_add
+from netweave.weaving.models import Introduction, Recommendation, RecommendationRun
+from netweave.weaving.services import introduction_propose
 
 # --- the URL patterns -----------------------------------------------------------------------------
 
@@ -211,6 +213,9 @@ class World:
     wave: SurveyWave
     tokens: dict[str, ApiToken]
     raw_tokens: dict[str, str]
+    # Weaving rows belong to people: each member, steward and coordinator gets their own.
+    recommendations: dict[str, Recommendation]
+    introductions: dict[str, Introduction]
 
     @classmethod
     def build(cls, cast: Cast, *, network: Network | None = None) -> World:
@@ -244,6 +249,7 @@ class World:
         survey = survey_create(network=network, title="Walk survey", created_by=None)
         wave = wave_create(survey=survey)
         wave_open(wave=wave, actor=None)
+        recommendations, introductions = _weaving_rows(cast, network, person, other)
         tokens, raw_tokens = {}, {}
         for role in ("coordinator", "steward", "member", "observer", "other_member", "outsider"):
             user = cast.user(role)
@@ -262,6 +268,8 @@ class World:
             wave=wave,
             tokens=tokens,
             raw_tokens=raw_tokens,
+            recommendations=recommendations,
+            introductions=introductions,
         )
 
     def token_for(self, role: str) -> ApiToken:
@@ -270,6 +278,47 @@ class World:
 
     def raw_token_for(self, role: str) -> str:
         return self.raw_tokens[role]
+
+    def recommendation_for(self, role: str) -> Recommendation:
+        """The suggestion for the role's own person (others are refused before any lookup)."""
+        return self.recommendations.get(role) or next(iter(self.recommendations.values()))
+
+    def introduction_for(self, role: str) -> Introduction:
+        """An introduction the role's own person proposed and is part of."""
+        return self.introductions.get(role) or next(iter(self.introductions.values()))
+
+
+def _weaving_rows(
+    cast: Cast, network: Network, person: Person, other: Person
+) -> tuple[dict[str, Recommendation], dict[str, Introduction]]:
+    """A finished computation of the suggestions; an introduction each of the member, steward
+    and coordinator of cast.network proposed (to the next of them), then a suggestion for each
+    (made after it, so that it is still open)."""
+    RecommendationRun.objects.create(network=network, status=RecommendationRun.Status.DONE)
+    if network == cast.network:
+        pairs = {
+            "member": (cast.member, cast.steward),
+            "steward": (cast.steward, cast.coordinator),
+            "coordinator": (cast.coordinator, cast.member),
+        }
+    else:
+        pairs = {"member": (person, other)}
+    introductions = {
+        role: introduction_propose(network=network, proposed_by=me, person_a=me, person_b=met)
+        for role, (me, met) in pairs.items()
+    }
+    recommendations = {
+        role: Recommendation.objects.create(
+            network=network,
+            person=me,
+            suggested=met,
+            score=1.0,
+            details=[{"code": "bridge"}],
+            goals=",bridge,",
+        )
+        for role, (me, met) in pairs.items()
+    }
+    return recommendations, introductions
 
 
 # Each URL or path parameter by name: how to fill it for `world` and the role under test.
@@ -289,6 +338,9 @@ KWARG_FILLERS: dict[str, Filler] = {
     "snapshot_id": lambda w, role: w.snapshot.pk,
     "survey_id": lambda w, role: w.wave.survey_id,
     "wave_id": lambda w, role: w.wave.pk,
+    "recommendation_id": lambda w, role: w.recommendation_for(role).pk,
+    "introduction_id": lambda w, role: w.introduction_for(role).pk,
+    "answer_token": lambda w, role: w.introduction_for("member").b_token,
     # Django admin: staff is checked before any object is looked up.
     "object_id": lambda w, role: str(w.cast.coordinator.user_id),
     "id": lambda w, role: str(w.cast.coordinator.user_id),

@@ -92,6 +92,32 @@ PAGES: dict[str, Page] = {
     "surveys:wave_close": Page(Row.RAW, get=Who.COORDINATOR, post=Who.COORDINATOR),
     "surveys:wave_rate": Page(Row.RAW, get=Who.COORDINATOR, post=Who.NO_ONE),
     "people:directory_export": Page(Row.RAW, get=Who.COORDINATOR, post=Who.NO_ONE),
+    # weaving: the board, proposing for two other people and the report see the whole map's
+    # structure (Capability.WEAVE); a member's own suggestions and introductions are OWN_EGO
+    "weaving:board": Page(Row.RAW, get=Who.COORDINATOR, post=Who.NO_ONE),
+    "weaving:refresh": Page(Row.RAW, get=Who.NO_ONE, post=Who.COORDINATOR),
+    "weaving:propose": Page(Row.RAW, get=Who.NO_ONE, post=Who.COORDINATOR),
+    "weaving:report": Page(Row.RAW, get=Who.COORDINATOR, post=Who.NO_ONE),
+    "weaving:meet": Page(Row.OWN_EGO, get=Who.MEMBER_UP, post=Who.NO_ONE),
+    "weaving:run_status": Page(Row.OWN_EGO, get=Who.MEMBER_UP, post=Who.NO_ONE),
+    "weaving:ask": Page(
+        Row.OWN_EGO,
+        get=Who.NO_ONE,
+        post=Who.MEMBER_UP,
+        note="on the caller's own suggestion (another member's answers 404)",
+    ),
+    "weaving:dismiss": Page(Row.OWN_EGO, get=Who.NO_ONE, post=Who.MEMBER_UP),
+    "weaving:introductions": Page(Row.OWN_EGO, get=Who.MEMBER_UP, post=Who.NO_ONE),
+    "weaving:introduction_new": Page(Row.OWN_EGO, get=Who.MEMBER_UP, post=Who.MEMBER_UP),
+    "weaving:introduction": Page(
+        Row.OWN_EGO,
+        get=Who.MEMBER_UP,
+        post=Who.NO_ONE,
+        note="an introduction the caller is part of (others answer 404; coordinators see all)",
+    ),
+    "weaving:introduction_answer": Page(Row.OWN_EGO, get=Who.NO_ONE, post=Who.MEMBER_UP),
+    "weaving:introduction_outcome": Page(Row.OWN_EGO, get=Who.NO_ONE, post=Who.MEMBER_UP),
+    "weaving:introduction_withdraw": Page(Row.OWN_EGO, get=Who.NO_ONE, post=Who.MEMBER_UP),
     # settings, members' roles, newsletters, curation ("partly" for stewards: onboarding)
     "networks:settings": Page(Row.SETTINGS, get=Who.COORDINATOR, post=Who.COORDINATOR),
     "people:manage_members": Page(Row.SETTINGS, get=Who.STEWARD_UP, post=Who.NO_ONE),
@@ -120,6 +146,12 @@ PAGES: dict[str, Page] = {
         post=Who.SIGNED_IN,
         note="sign-in comes before the network is looked up, so anonymous visitors are sent to "
         "sign in even for a private network (as for a network that does not exist)",
+    ),
+    "introductions:respond": Page(
+        Row.JOINING,
+        get=Who.EVERYONE,
+        post=Who.EVERYONE,
+        note="the email's answer link: its token is the key, for one side of one introduction",
     ),
     "invitations:accept": Page(
         Row.JOINING,
@@ -211,6 +243,24 @@ API: dict[str, ApiOp] = {
     "survey_roster_read": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
     "survey_answers_save": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
     "survey_responses_submit": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
+    # own suggestions and introductions (the walk fills each id with the caller's own row)
+    "recommendations_list": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
+    "recommendations_dismiss": ApiOp(
+        Row.OWN_EGO, Who.MEMBER_UP, note="the member it is for, or a coordinator (others: 404)"
+    ),
+    "recommendations_run_latest": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
+    "introductions_list": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
+    "introductions_create": ApiOp(
+        Row.OWN_EGO, Who.MEMBER_UP, note="members include themselves; coordinators any two"
+    ),
+    "introductions_read": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
+    "introductions_answer": ApiOp(
+        Row.OWN_EGO, Who.MEMBER_UP, note="only the two people (a coordinator who is not: 403)"
+    ),
+    "introductions_outcome": ApiOp(Row.OWN_EGO, Who.MEMBER_UP),
+    "introductions_withdraw": ApiOp(
+        Row.OWN_EGO, Who.MEMBER_UP, note="whoever proposed it, or a coordinator"
+    ),
     # survey answers of others, raw ties, exports
     "ties_list": ApiOp(Row.RAW, Who.COORDINATOR),
     "ties_create": ApiOp(Row.RAW, Who.COORDINATOR),
@@ -219,6 +269,10 @@ API: dict[str, ApiOp] = {
     "snapshots_take": ApiOp(Row.RAW, Who.COORDINATOR, body={"label": "Walk"}),
     "survey_waves_open": ApiOp(Row.RAW, Who.COORDINATOR),
     "survey_waves_close": ApiOp(Row.RAW, Who.COORDINATOR),
+    # weaving: every member's suggestions (reasons drawn from the whole map) and the report
+    "weaving_board": ApiOp(Row.RAW, Who.COORDINATOR),
+    "recommendations_refresh": ApiOp(Row.RAW, Who.COORDINATOR),
+    "weaving_report": ApiOp(Row.RAW, Who.COORDINATOR),
     # joining a network
     "applications_create": ApiOp(
         Row.JOINING,

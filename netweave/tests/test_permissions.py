@@ -52,7 +52,15 @@ ROUTES = named_routes()
 OPERATIONS = {operation.operation_id: operation for operation in api_operations()}
 API_PATHS = {route_shape(operation.path) for operation in OPERATIONS.values()}
 # Parameters that point at one network's rows (the cross-tenant test swaps in another network's).
-OBJECT_PARAMS = {"person_id", "organization_id", "membership_id", "invitation_id", "job_id"}
+OBJECT_PARAMS = {
+    "person_id",
+    "organization_id",
+    "membership_id",
+    "invitation_id",
+    "job_id",
+    "recommendation_id",
+    "introduction_id",
+}
 
 
 def page_entry(name: str) -> Page | None:

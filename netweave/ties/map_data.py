@@ -122,6 +122,8 @@ def map_people(*, access: Access, person_ids: Iterable[int]) -> dict[int, MapPer
     rows = Person.objects.filter(memberships__network=access.network).values_list(
         "id", "name", "map_consent"
     )
+    if len(ids) <= 500:  # a few names (reasons, lists): look up only those
+        rows = rows.filter(pk__in=ids)
     people: dict[int, MapPerson] = {}
     named_ids: list[int] = []
     for person_id, name, consent in rows:

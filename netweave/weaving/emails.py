@@ -88,8 +88,11 @@ def _message(
     me = introduction.person_a if side == "a" else introduction.person_b
     if not me.email:
         return None
-    with translation.override(language_for(me, introduction.network)):
+    language = language_for(me, introduction.network)
+    with translation.override(language):
         context = _context(introduction, side) | extra
+        # render_to_string has no request, so no context processor sets the <html lang>.
+        context["LANGUAGE_CODE"] = language
         context["subject"] = _(subject) % {
             "other": context["other"].name,
             "network": introduction.network.name,

@@ -37,8 +37,10 @@ class IntroductionForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, me: Person | None, both: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["person_a"].queryset = people
-        self.fields["person_b"].queryset = people.exclude(pk=me.pk) if me else people
+        self.fields["person_a"].queryset = people  # type: ignore[attr-defined]
+        self.fields["person_b"].queryset = (  # type: ignore[attr-defined]
+            people.exclude(pk=me.pk) if me else people
+        )
         if not both:
             del self.fields["person_a"]
             self.fields["person_b"].label = gettext_lazy("Who would you like to meet?")

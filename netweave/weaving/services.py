@@ -7,9 +7,9 @@ tasks (`netweave.weaving.tasks`), so a rolled-back change never mails anyone."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -166,14 +166,14 @@ def recommendations_compute(
     made = recommend(
         graph,
         top=top,
-        profiles=profiles,
+        profiles=cast(Mapping[Hashable, Mapping[str, Any]], profiles),
         exclude=_pairs_not_to_suggest(network),
         opted_out=opted_out,
     )
     fresh: dict[tuple[int, int], Any] = {}
     for items in made.values():
         for rank, item in enumerate(items, start=1):
-            fresh[(int(item.source), int(item.target))] = (item, rank)
+            fresh[(cast(int, item.source), cast(int, item.target))] = (item, rank)
     # A pair serves the goals of its reasons either way, and "integrate newcomers" when one of
     # the two joined recently (the graph alone only sees members with at most one tie).
     newcomers = set(

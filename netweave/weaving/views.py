@@ -428,7 +428,8 @@ def introduction_detail(request: HttpRequest, introduction_id: int) -> HttpRespo
 def introduction_answer_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
     access = _access(request)
     introduction = _introduction(access, introduction_id)
-    if introduction.side_of(access.person.pk if access.person else None) is None:
+    me = access.person
+    if me is None or introduction.side_of(me.pk) is None:
         raise PermissionDenied
     answer = request.POST.get("answer")
     if answer not in ("yes", "no"):
@@ -436,8 +437,8 @@ def introduction_answer_view(request: HttpRequest, introduction_id: int) -> Http
     try:
         introduction_answer(
             introduction=introduction,
-            person=access.person,
-            accept=answer == "yes",  # type: ignore[arg-type]
+            person=me,
+            accept=answer == "yes",
         )
     except WeavingError as error:
         messages.error(request, str(error))

@@ -109,6 +109,11 @@ class OpenApiDocumentTests:
             "snapshots_list", "snapshots_read", "snapshots_take", "snapshots_map",
             "survey_waves_list", "survey_waves_read", "survey_roster_read", "survey_answers_save",
             "survey_responses_submit", "survey_waves_open", "survey_waves_close",
+            "recommendations_list", "weaving_board", "recommendations_dismiss",
+            "recommendations_refresh", "recommendations_run_latest",
+            "introductions_list", "introductions_create", "introductions_read",
+            "introductions_answer", "introductions_outcome", "introductions_withdraw",
+            "weaving_report",
         }  # fmt: skip
 
     def test_every_operation_documents_its_errors_as_json(self):

@@ -4,9 +4,11 @@ from importlib import import_module
 
 from django.db import migrations, models
 
-# SQLite adds a NOT NULL column by rebuilding the table, and the directory's sort-name triggers
-# (0003) that name people_person stop the rebuild: drop them around it (SQLite only; PostgreSQL
-# adds the column in place). Any later migration that rebuilds people_person needs the same.
+# SQLite adds a NOT NULL column by rebuilding the table. The rebuild drops the table's own
+# triggers (the full-text index's, 0002) and trips over the sort-name triggers of other tables
+# that name people_person (0003): drop those around it, then recreate both and rebuild the
+# full-text index (SQLite only; PostgreSQL adds the column in place). Any later migration that
+# rebuilds people_person needs the same.
 sort_name = import_module("netweave.people.migrations.0003_directory_sort_name")
 
 
@@ -17,8 +19,10 @@ def drop_sqlite_triggers(apps, schema_editor):
 
 
 def create_sqlite_triggers(apps, schema_editor):
+    from netweave.lib.search import sqlite_fts_sql
+
     if schema_editor.connection.vendor == "sqlite":
-        for statement in sort_name.SQLITE_TRIGGERS:
+        for statement in sort_name.SQLITE_TRIGGERS + sqlite_fts_sql("people_person", "search_text"):
             schema_editor.execute(statement)
 
 
