@@ -27,15 +27,18 @@ IN_CI := $(if $(filter 1 true yes TRUE True YES,$(CI)),1,)
 export CI
 
 VENV_STAMP := $(VENV)/.installed
+SEMANTIC_STAMP := $(VENV)/.installed-semantic
+TORCH_VERSION := 2.13.0
 NODE_STAMP := frontend/node_modules/.installed
 BUILT_JS := netweave/static/vendor/htmx.min.js
 
-.PHONY: help demo test install python frontend translations system-deps lint format typecheck \
+.PHONY: help demo test install python semantic frontend translations system-deps lint format typecheck \
         test-sqlite test-postgres test-browser bench messages clean
 
 help:
 	@echo "make demo          set up, load the demo network and serve it on http://$(HOST):$(PORT)"
 	@echo "make test          install what is missing, then lint, type-check and run every test suite"
+	@echo "make semantic      install the optional semantic matching (PyTorch CPU, its model)"
 	@echo "make lint          ruff check + ruff format --check"
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make typecheck     mypy on netweave/ and config/"
@@ -56,6 +59,20 @@ $(VENV_STAMP): pyproject.toml | $(PY)
 	@touch $@
 
 python: $(VENV_STAMP)
+
+# The optional semantic matching of the recommender (netweave[semantic]): its tests run in
+# `make test`; `make demo` does without it. PyTorch's CPU build goes in first, by name: asked for
+# by sentence-transformers alone, pip would take the CUDA build and several GB of nvidia-*.
+$(SEMANTIC_STAMP): $(VENV_STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check "torch==$(TORCH_VERSION)+cpu"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,semantic]"
+	@if $(PY) -m pip list --disable-pip-version-check 2>/dev/null | grep -qi '^nvidia-'; then \
+		echo "CUDA packages (nvidia-*) are installed: only PyTorch's CPU build belongs here" >&2; \
+		exit 1; \
+	fi
+	@touch $@
+
+semantic: $(SEMANTIC_STAMP)
 
 $(NODE_STAMP): frontend/package.json frontend/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 and npm" >&2; exit 1; }
@@ -119,7 +136,7 @@ demo: install
 # a failing test suite).
 TEST_STEPS := lint typecheck test-sqlite test-postgres test-browser
 
-test: system-deps install
+test: system-deps install semantic
 	@failed=""; \
 	for step in $(TEST_STEPS); do \
 		echo; echo "=== make $$step ==="; \
@@ -156,10 +173,10 @@ endef
 
 xdist = $(if $(filter-out 0 1,$(1)),-n $(1),)
 
-test-sqlite: $(VENV_STAMP) $(BUILT_JS)
+test-sqlite: $(SEMANTIC_STAMP) $(BUILT_JS)
 	@$(call pytest_checked,env -u DATABASE_URL $(BIN)/pytest $(call xdist,$(PYTEST_WORKERS)) -m "not browser" $(PYTEST_ARGS))
 
-test-postgres: $(VENV_STAMP) $(BUILT_JS)
+test-postgres: $(SEMANTIC_STAMP) $(BUILT_JS)
 	@$(call pytest_checked,bash tools/pg_test_cluster.sh $(BIN)/pytest $(call xdist,$(PYTEST_WORKERS)) -m "not browser" $(PYTEST_ARGS))
 
 test-browser: $(VENV_STAMP) $(BUILT_JS)
@@ -172,6 +189,8 @@ bench: install
 	$(PY) bench/import.py || status=$$?; \
 	$(PY) bench/map.py || status=$$?; \
 	if [ -f bench/analysis/report.py ]; then $(PY) bench/analysis/report.py || status=$$?; fi; \
+	$(PY) bench/weaving/recommend.py || status=$$?; \
+	$(PY) bench/weaving/web.py || status=$$?; \
 	exit $$status
 
 # Extracts the strings to translate (English source) for French and Spanish.

@@ -184,6 +184,13 @@ NETWEAVE_RECOMMENDATIONS_PER_MEMBER = 5
 NETWEAVE_NEWCOMER_DAYS = 90
 # Suggestions older than this are recomputed in the background when someone opens them.
 NETWEAVE_RECOMMENDATIONS_MAX_AGE_DAYS = 7
+# Compare profiles by sentence embeddings (needs `pip install "netweave[semantic]"`; about 40
+# profiles a second on 2 CPUs, so for networks of a few thousand members at most).
+NETWEAVE_SEMANTIC_MATCHING = os.environ.get("NETWEAVE_SEMANTIC_MATCHING", "") in (
+    "1",
+    "true",
+    "yes",
+)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken

@@ -9,8 +9,10 @@ wrong option (the message on stderr says what to fix), 1 anything else.
 It runs without Django: ``netweave analyze`` hands over to :func:`main` before Django starts, and
 ``python -m netweave.analysis FILE ...`` works too.
 
-``netweave recommend FILE [--nodes NODES.csv] [--top K] [--json]`` (:func:`recommend_main`)
-prints recommended introductions with their reasons, with the same exit codes.
+``netweave recommend FILE [--nodes NODES.csv] [--top K] [--json] [--semantic]``
+(:func:`recommend_main`) prints recommended introductions with their reasons, with the same exit
+codes; ``--semantic`` compares profiles by sentence embeddings (the optional extra
+``netweave[semantic]``; without it the command says how to install it and exits with 1).
 """
 
 from __future__ import annotations
@@ -169,7 +171,8 @@ RECOMMEND_PROG = "netweave recommend"
 
 
 def build_recommend_parser() -> argparse.ArgumentParser:
-    """``netweave recommend FILE [--nodes NODES.csv] [--top K] [--json]``: its options."""
+    """``netweave recommend FILE [--nodes NODES.csv] [--top K] [--json] [--semantic]``: its
+    options."""
     parser = argparse.ArgumentParser(
         prog=RECOMMEND_PROG,
         description=(
@@ -194,6 +197,12 @@ def build_recommend_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--seed", type=int, default=0, help="seed for communities (default 0)")
+    parser.add_argument(
+        "--semantic",
+        action="store_true",
+        help="compare profiles by meaning (sentence embeddings) rather than shared words; "
+        'needs pip install "netweave[semantic]" and downloads nothing',
+    )
     return parser
 
 
@@ -237,7 +246,7 @@ def recommend_main(
         print(f"{RECOMMEND_PROG}: error: {error}", file=err)
         return 2
     try:
-        made = recommend(graph, top=args.top, seed=args.seed)
+        made = recommend(graph, top=args.top, seed=args.seed, semantic=args.semantic)
     except AnalysisError as error:
         print(f"{RECOMMEND_PROG}: error: {error}", file=err)
         return 1

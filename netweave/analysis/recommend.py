@@ -8,7 +8,9 @@ sum of its signals:
 
 * shared neighbours: Adamic–Adar ``aa`` (``nx.adamic_adar_index``) as ``aa / (1 + aa)``, plus a
   tenth of resource allocation ``ra / (1 + ra)``;
-* similar profiles: cosine of the TF-IDF vectors of expertise, interests and bio (``0.8 *``);
+* similar profiles: cosine of the TF-IDF vectors of expertise, interests and bio (``0.8 *``),
+  or, with ``semantic=True``, of their sentence embeddings (:mod:`~netweave.analysis.semantic`,
+  the optional extra ``netweave[semantic]``), above a floor and rescaled;
 * "looking for" / "can offer": cosine of one's seeks with the other's offers, both ways;
 * bonuses: different communities (Leiden, :mod:`~netweave.analysis.communities`) for a pair that
   has another reason; periphery to core (core numbers); newcomer to weaver; a second route for
@@ -54,7 +56,7 @@ SIGNALS = {
     "core": "the source is on the periphery and the target in the core",
     "core_pair": "both are in the core (closing a triangle there strengthens it)",
     "relief": "the source reaches the network only through ``hub``; a second way in",
-    "similar": "similar profiles, nothing more specific",
+    "similar": "similar profiles, with no shared phrase or word to name",
 }
 
 TEXT_FIELDS = ("expertise", "interests", "bio")
@@ -112,6 +114,9 @@ B_HUB = 0.1
 B_COMPLEMENT = 0.15
 COMPLEMENT_MIN = 0.15
 TEXT_NEIGHBOURS = 20
+#: Embedding cosines at or below this say nothing: unrelated English profiles of one field reach
+#: 0.2-0.5. Above it, a cosine counts as ``(cosine - floor) / (1 - floor)``, near TF-IDF's scale.
+SEMANTIC_FLOOR = 0.3
 BLOCK_BUDGET = 4_000_000
 COMMON_FROM = 2_000
 BLOCK_THREADS = 2
@@ -154,6 +159,7 @@ def recommend(
     opted_out: Collection[Hashable] | None = None,
     max_per_target: int | None = None,
     sources: Iterable[Hashable] | None = None,
+    semantic: bool = False,
 ) -> dict[Hashable, list[Recommendation]]:
     """Recommend up to ``top`` introductions for every member (see the module's rules).
 
@@ -177,6 +183,11 @@ def recommend(
         How many members one person may be recommended to (default ``max(5, 2 * top)``).
     sources : iterable of ids, optional
         Only recommend for these members (everyone by default).
+    semantic : bool
+        Compare profiles (expertise, interests, bio) by sentence embeddings instead of TF-IDF, so
+        that the same idea in other words counts; offers and seeks stay TF-IDF. Needs the
+        optional extra (``pip install "netweave[semantic]"``, else
+        :class:`~netweave.analysis.semantic.SemanticUnavailable`); nothing is downloaded.
 
     Returns
     -------
@@ -220,7 +231,7 @@ def recommend(
     excluded = _excluded_keys(exclude, index, n)
     structure = _structure(graph, degree, seed)
 
-    text = _TextModel(attrs, ids) if attrs else None
+    text = _TextModel(attrs, ids, semantic=semantic) if attrs else None
     per_row = max(3 * top, top + 10)
     block = max(1, min(n, BLOCK_BUDGET // max(1, int(np.square(degree).sum() / max(n, 1)) + 1)))
     block = min(block, 5000)
@@ -513,16 +524,37 @@ def _words(text: str) -> set[str]:
 
 
 class _TextModel:
-    """TF-IDF of profiles (expertise, interests, bio) and of offers/seeks, rows by node position."""
+    """TF-IDF (or sentence embeddings) of profiles (expertise, interests, bio) and TF-IDF of
+    offers/seeks, rows by node position."""
 
-    def __init__(self, attrs: Mapping[Hashable, Mapping[str, str]], ids: tuple[Hashable, ...]):
+    def __init__(
+        self,
+        attrs: Mapping[Hashable, Mapping[str, str]],
+        ids: tuple[Hashable, ...],
+        *,
+        semantic: bool = False,
+    ):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.attrs = attrs
         self.ids = ids
         self._topic_cache: dict[int, tuple[list[str], set[str], set[str]]] = {}
-        docs = [" ".join(attrs.get(node, {}).get(key, "") for key in TEXT_FIELDS) for node in ids]
-        self.profile = self._fit(TfidfVectorizer, docs)
+        self.profile: sparse.csr_matrix | None = None
+        self.embeddings: np.ndarray | None = None
+        if semantic:
+            from netweave.analysis import semantic as sentence_embeddings
+
+            # Sentences read better to the model than fields run together.
+            texts = [
+                ". ".join(filter(None, (attrs.get(node, {}).get(key, "") for key in TEXT_FIELDS)))
+                for node in ids
+            ]
+            self.embeddings = sentence_embeddings.embed(texts)
+        else:
+            docs = [
+                " ".join(attrs.get(node, {}).get(key, "") for key in TEXT_FIELDS) for node in ids
+            ]
+            self.profile = self._fit(TfidfVectorizer, docs)
         offers = [attrs.get(node, {}).get("offers", "") for node in ids]
         seeks = [attrs.get(node, {}).get("seeks", "") for node in ids]
         self.offers: sparse.csr_matrix | None = None
@@ -571,8 +603,15 @@ class _TextModel:
 
     def block(self, rows: np.ndarray, keep: int) -> dict[str, sparse.csr_matrix]:
         parts: dict[str, sparse.csr_matrix] = {}
-        if self.profile is not None:
+        similar: sparse.csr_matrix | None = None
+        if self.embeddings is not None:
+            from netweave.analysis.semantic import nearest
+
+            similar = nearest(self.embeddings, rows, keep + 1, floor=SEMANTIC_FLOOR)
+            similar.data = (similar.data - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR)
+        elif self.profile is not None:
             similar = _top_per_row((self.profile[rows] @ self.profile.T).tocsr(), keep + 1)
+        if similar is not None:
             parts["text"] = similar
             coo = similar.tocoo()
             differs = np.zeros(coo.nnz, dtype=np.float32)
@@ -725,6 +764,10 @@ def _explain(
             if topic:
                 reasons.append(f"you both work on {topic}")
                 details.append({"code": "topic", "topic": topic})
+            else:
+                # Embeddings find the same idea in other words: there is no shared word to name.
+                reasons.append("your profiles are similar")
+                details.append({"code": "similar"})
         if text is not None and columns["seek"][at] > 0:
             phrase = text.match(s, t)
             if phrase:
@@ -764,9 +807,7 @@ def _explain(
             reasons.append("your profiles are similar")
             details.append({"code": "similar"})
         result.setdefault(ids[s], []).append(
-            Recommendation(
-                ids[s], ids[t], round(float(columns["score"][at]), 6), reasons, details
-            )
+            Recommendation(ids[s], ids[t], round(float(columns["score"][at]), 6), reasons, details)
         )
     return result
 

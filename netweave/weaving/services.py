@@ -169,6 +169,7 @@ def recommendations_compute(
         profiles=cast(Mapping[Hashable, Mapping[str, Any]], profiles),
         exclude=_pairs_not_to_suggest(network),
         opted_out=opted_out,
+        semantic=settings.NETWEAVE_SEMANTIC_MATCHING,
     )
     fresh: dict[tuple[int, int], Any] = {}
     for items in made.values():
