@@ -107,8 +107,12 @@ def demo_load(*, stdout: Any = None, today: date | None = None) -> DemoSummary:
     today = today or timezone.localdate()
     ctx = DemoContext(plan=demo_plan(today), today=today, stdout=stdout)
     # Demo rows are not news: no mail goes out while they are made (applications notify
-    # coordinators, for instance).
-    quiet_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    # coordinators, for instance), and no background task is queued for later (a worker would
+    # otherwise send the invitations, introductions and follow-ups of the demo's story).
+    quiet_mail = override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+    )
     with quiet_mail, transaction.atomic():
         for step in registered_steps():
             ctx.rng = random.Random(zlib.crc32(step.name.encode()) ^ data.DEMO_SEED)

@@ -191,16 +191,27 @@ def recommendations_compute(
             found.add(Goal.NEWCOMERS)
     with transaction.atomic():
         existing = {
-            (person_id, suggested_id): (pk, status)
-            for pk, person_id, suggested_id, status in Recommendation.objects.filter(
-                network=network
-            ).values_list("pk", "person_id", "suggested_id", "status")
+            (person_id, suggested_id): (pk, status, (score, rank, details, goals, mirror))
+            for pk, person_id, suggested_id, status, score, rank, details, goals, mirror in (
+                Recommendation.objects.filter(network=network).values_list(
+                    "pk",
+                    "person_id",
+                    "suggested_id",
+                    "status",
+                    "score",
+                    "rank",
+                    "details",
+                    "goals",
+                    "is_mirror",
+                )
+            )
         }
         stale = [
             pk
-            for pair, (pk, status) in existing.items()
+            for pair, (pk, status, _values) in existing.items()
             if status == Recommendation.Status.OPEN and pair not in fresh
         ]
+        unchanged: list[int] = []
         Recommendation.objects.filter(pk__in=stale).delete()
         to_create: list[Recommendation] = []
         to_update: list[Recommendation] = []
@@ -223,8 +234,24 @@ def recommendations_compute(
                     Recommendation(network=network, person_id=source, suggested_id=target, **values)
                 )
             elif known[1] == Recommendation.Status.OPEN:
-                to_update.append(Recommendation(pk=known[0], **values))
+                # Most suggestions survive a recompute as they were: touch only their date
+                # (one UPDATE), and rewrite only those that changed (bulk_update is slow).
+                now_values = (
+                    values["score"],
+                    values["rank"],
+                    values["details"],
+                    values["goals"],
+                    values["is_mirror"],
+                )
+                if now_values == known[2]:
+                    unchanged.append(known[0])
+                else:
+                    to_update.append(Recommendation(pk=known[0], **values))
         Recommendation.objects.bulk_create(to_create, batch_size=2000)
+        for start in range(0, len(unchanged), 5000):
+            Recommendation.objects.filter(pk__in=unchanged[start : start + 5000]).update(
+                computed_at=now
+            )
         Recommendation.objects.bulk_update(
             to_update,
             ["score", "rank", "details", "goals", "is_mirror", "computed_at"],
@@ -354,7 +381,10 @@ def introduction_propose(
             person_a, person_b = person_b, person_a
         details: list[dict[str, Any]] = []
         if recommendation is not None:
-            if {recommendation.person_id, recommendation.suggested_id} != {
+            if recommendation.network_id != network.pk or {
+                recommendation.person_id,
+                recommendation.suggested_id,
+            } != {
                 person_a.pk,
                 person_b.pk,
             }:
