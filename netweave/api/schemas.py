@@ -308,6 +308,9 @@ class MeOut(Schema):
     country: str
     links: list[str]
     map_consent: MapConsentName
+    open_to_introductions: bool = Field(
+        ..., description="Whether NetWeave may suggest this person to others for introductions."
+    )
     affiliations: list[AffiliationOut]
     memberships: list[MyMembershipOut]
 
@@ -328,6 +331,7 @@ class ProfilePatchIn(PatchIn):
     country: str | None = Field(None, description="ISO 3166 alpha-2 code; empty to clear.")
     links: list[str] | None = Field(None, description=f"At most {MAX_LINKS} web addresses.")
     map_consent: MapConsentName | None = None
+    open_to_introductions: bool | None = None
     organization: str | None = Field(
         None,
         max_length=200,

@@ -195,6 +195,7 @@ def me_out(person: Person) -> dict[str, Any]:
         "country": _country(person.country),
         "links": list(person.links or []),
         "map_consent": person.map_consent,
+        "open_to_introductions": person.open_to_introductions,
         "affiliations": [_affiliation_out(a) for a in affiliations],
         "memberships": [
             {

@@ -120,7 +120,7 @@ def person_reindex(*, person: Person) -> None:
 
 PROFILE_FIELDS = (
     "name", "bio", "expertise", "interests", "offers", "seeks", "languages", "city", "country",
-    "links", "map_consent",
+    "links", "map_consent", "open_to_introductions",
 )  # fmt: skip
 
 

@@ -336,3 +336,33 @@ class WeavingDueCommandTests:
         call_command("weaving_due", stdout=out)
         assert "1 introduction(s) expired, 0 follow-up(s) sent." in out.getvalue()
         assert Introduction.objects.get().status == Introduction.Status.EXPIRED
+
+
+class OptingOutTests:
+    def test_a_member_who_opts_out_on_the_profile_page_is_no_longer_suggested(
+        self, cast, woven
+    ) -> None:
+        client = client_for(cast, "steward")
+        assert Recommendation.objects.filter(suggested=woven).exists()
+        beatriz = Client()
+        beatriz.force_login(woven.user)
+        response = beatriz.post(
+            "/me/profile/", {"name": "Beatriz Okafor", "map_consent": "anonymous"}
+        )  # the box "suggest me for introductions" left unticked
+        assert response.status_code == 302, response.content.decode()[:1000]
+        woven.refresh_from_db()
+        assert woven.open_to_introductions is False
+        recommendations_compute(network=cast.network)
+        assert not Recommendation.objects.filter(suggested=woven, status="open").exists()
+        assert client.get(reverse("weaving:meet", args=["cast"])).status_code == 200
+
+    def test_the_api_reads_and_changes_the_choice(self, cast) -> None:
+        client = client_for(cast, "member")
+        assert client.get("/api/v1/me").json()["open_to_introductions"] is True
+        response = client.patch(
+            "/api/v1/me", {"open_to_introductions": False}, content_type="application/json"
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["open_to_introductions"] is False
+        cast.member.refresh_from_db()
+        assert cast.member.open_to_introductions is False
