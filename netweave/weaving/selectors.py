@@ -312,7 +312,7 @@ def _fill_months(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             year, month = year + 1, 1
 
 
-FIGURES = ("density", "transitivity", "average_clustering", "components", "average_distance")
+FIGURES = ("density", "transitivity", "average_clustering", "components", "average_path_length")
 
 
 def snapshot_effects(*, access: Access, introductions: list[Introduction]) -> list[dict[str, Any]]:

@@ -312,7 +312,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 "transitivity": _("Transitivity (closed triangles)"),
                 "average_clustering": _("Average clustering"),
                 "components": _("Separate groups"),
-                "average_distance": _("Average distance"),
+                "average_path_length": _("Average distance"),
             },
             "chart_labels": {
                 "proposed": _("Proposed"),

@@ -306,6 +306,8 @@ class SnapshotEffectsTests:
         assert density["after"] == after.report["density"]
         assert density["change"] == pytest.approx(density["after"] - density["before"])
         assert density["change"] > 0
+        # Every figure the report shows is one the snapshot's analysis computes.
+        assert all(key in after.report for key in figures), set(figures) - set(after.report)
         assert weaving_report(access=access)["snapshots"] == [row]
 
     def test_one_snapshot_has_nothing_to_compare(
