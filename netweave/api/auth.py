@@ -126,3 +126,23 @@ def network_access(
             denied or _("You do not have permission to do this in this network.")
         )
     return access
+
+
+def network_person(access: Access, person_id: int, field: str, *, active: bool = True) -> Any:
+    """The person `person_id` of the caller's network, for a body field that names one: a 400
+    naming `field` otherwise. `active=False` accepts any membership (lapsed, invited...), for
+    operations whose own rules then say why such a person does not fit."""
+    from netweave.people.models import Membership, Person
+
+    memberships = Membership.objects.filter(network=access.network, person_id=person_id)
+    if active:
+        memberships = memberships.filter(status=Membership.Status.ACTIVE)
+    person = Person.objects.filter(pk__in=memberships.values("person_id")).first()
+    if person is None:
+        message = (
+            _("%(field)s: person %(id)d is not an active member of this network.")
+            if active
+            else _("%(field)s: person %(id)d is not a member of this network.")
+        )
+        raise HttpError(400, message % {"field": field, "id": person_id})
+    return person

@@ -103,6 +103,17 @@ class Access:
             return False
         return self.level >= REQUIRED_LEVEL[capability]
 
+    def require(self, capability: Capability) -> None:
+        """For selectors: a 404 when the network does not exist for the viewer, a 403 when the
+        viewer lacks `capability` (pages and the API map both the same way)."""
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        if not self.can_see_network:
+            raise Http404
+        if not self.can(capability):
+            raise PermissionDenied
+
     def can_assign_role(self, role: str) -> bool:
         return self.can(Capability.MANAGE_MEMBERS) or (
             self.can(Capability.ONBOARD)

@@ -48,15 +48,6 @@ class DirectoryQuery:
         return bool(self.organization or self.country or self.language or self.role)
 
 
-def _require(access: Access, capability: Capability) -> None:
-    if not access.can_see_network:
-        raise Http404
-    if not access.can(capability):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
-
-
 def active_memberships(*, network: Network) -> QuerySet[Membership]:
     return Membership.objects.filter(network=network, status=Membership.Status.ACTIVE)
 
@@ -72,7 +63,7 @@ def members_for_directory(
 
     `few_matches`: the caller counted at most FEW_MATCHES results, which lets the database plan
     a rare word differently (see netweave.lib.search.filter_matching)."""
-    _require(access, Capability.VIEW_DIRECTORY)
+    access.require(Capability.VIEW_DIRECTORY)
     memberships = active_memberships(network=access.network)
     if query.text:
         memberships = filter_matching(
@@ -132,7 +123,7 @@ def directory_facets(
 
     Counting them means reading every membership, so the result is cached per network and
     language for FACETS_SECONDS: a filter list a minute behind is fine, a slow page is not."""
-    _require(access, Capability.VIEW_DIRECTORY)
+    access.require(Capability.VIEW_DIRECTORY)
     key = f"directory-facets:{access.network.pk}:{get_language()}"
     facets = cache.get(key)
     if facets is None and compute:
@@ -178,7 +169,7 @@ def _directory_facets(network: Network) -> dict[str, list[tuple[str, str, int]]]
 def person_in_network(*, access: Access, person_id: int) -> Person:
     """A profile page: only people who are (or were) members of this network, only for viewers
     who may see the directory."""
-    _require(access, Capability.VIEW_DIRECTORY)
+    access.require(Capability.VIEW_DIRECTORY)
     person = (
         Person.objects.filter(
             pk=person_id,
@@ -198,7 +189,7 @@ def person_in_network(*, access: Access, person_id: int) -> Person:
 def organization_in_network(
     *, access: Access, organization_id: int
 ) -> tuple[Organization, list[Membership]]:
-    _require(access, Capability.VIEW_DIRECTORY)
+    access.require(Capability.VIEW_DIRECTORY)
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         raise Http404
@@ -214,7 +205,7 @@ def organization_in_network(
 
 
 def organizations_in_network(*, access: Access) -> QuerySet[Organization]:
-    _require(access, Capability.VIEW_DIRECTORY)
+    access.require(Capability.VIEW_DIRECTORY)
     return (
         Organization.objects.filter(
             affiliations__person__memberships__network=access.network,
@@ -228,7 +219,7 @@ def organizations_in_network(*, access: Access) -> QuerySet[Organization]:
 def memberships_for_back_office(
     *, access: Access, status: str = "", text: str = ""
 ) -> QuerySet[Membership]:
-    _require(access, Capability.ONBOARD)
+    access.require(Capability.ONBOARD)
     memberships = Membership.objects.filter(network=access.network).select_related("person")
     if status:
         memberships = memberships.filter(status=status)
@@ -238,7 +229,7 @@ def memberships_for_back_office(
 
 
 def pending_applications(*, access: Access) -> QuerySet[Membership]:
-    _require(access, Capability.ONBOARD)
+    access.require(Capability.ONBOARD)
     return (
         Membership.objects.filter(network=access.network, status=Membership.Status.APPLIED)
         .select_related("person")
@@ -247,7 +238,7 @@ def pending_applications(*, access: Access) -> QuerySet[Membership]:
 
 
 def pending_invitations(*, access: Access) -> QuerySet[Invitation]:
-    _require(access, Capability.ONBOARD)
+    access.require(Capability.ONBOARD)
     return Invitation.objects.filter(
         network=access.network, status=Invitation.Status.PENDING
     ).select_related("invited_by")
@@ -255,7 +246,7 @@ def pending_invitations(*, access: Access) -> QuerySet[Invitation]:
 
 def recent_events(*, access: Access, limit: int = 10) -> QuerySet[MembershipEvent]:
     """What is new: the latest joins (visible to observers and up)."""
-    _require(access, Capability.VIEW_DIRECTORY)
+    access.require(Capability.VIEW_DIRECTORY)
     return (
         MembershipEvent.objects.filter(
             network=access.network,
@@ -268,14 +259,14 @@ def recent_events(*, access: Access, limit: int = 10) -> QuerySet[MembershipEven
 
 
 def membership_history(*, access: Access, membership_id: int) -> QuerySet[MembershipEvent]:
-    _require(access, Capability.ONBOARD)
+    access.require(Capability.ONBOARD)
     return MembershipEvent.objects.filter(
         network=access.network, membership_id=membership_id
     ).select_related("actor")
 
 
 def import_jobs(*, access: Access) -> QuerySet[ImportJob]:
-    _require(access, Capability.MANAGE_MEMBERS)
+    access.require(Capability.MANAGE_MEMBERS)
     return ImportJob.objects.filter(network=access.network).defer("content")
 
 
@@ -316,7 +307,7 @@ def memberships_of_person(*, person: Person) -> QuerySet[Membership]:
 def membership_for_back_office(*, access: Access, membership_id: int) -> Membership:
     """One membership of the network, any status, for stewards and coordinators; 404 when it
     belongs to another network."""
-    _require(access, Capability.ONBOARD)
+    access.require(Capability.ONBOARD)
     membership = (
         Membership.objects.filter(network=access.network, pk=membership_id)
         .select_related("person")
@@ -329,7 +320,7 @@ def membership_for_back_office(*, access: Access, membership_id: int) -> Members
 
 def invitation_for_back_office(*, access: Access, invitation_id: int) -> Invitation:
     """One invitation of the network, any status; 404 when it belongs to another network."""
-    _require(access, Capability.ONBOARD)
+    access.require(Capability.ONBOARD)
     invitation = (
         Invitation.objects.filter(network=access.network, pk=invitation_id)
         .select_related("invited_by")

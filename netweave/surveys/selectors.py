@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -47,13 +46,6 @@ class ResponseRate:
     @property
     def submitted_percent(self) -> int:
         return round(100 * self.submitted / self.eligible) if self.eligible else 0
-
-
-def _require(access: Access, capability: Capability) -> None:
-    if not access.can_see_network:
-        raise Http404
-    if not access.can(capability):
-        raise PermissionDenied
 
 
 def surveys_of_network(*, network: Network) -> QuerySet[RelationshipSurvey]:
@@ -153,7 +145,7 @@ def my_response(*, wave: SurveyWave, respondent: Person) -> SurveyResponse | Non
 
 def answers_of_wave(*, access: Access, wave: SurveyWave) -> QuerySet[SurveyAnswer]:
     """Everyone's answers in a wave: coordinators only (survey answers of others are raw data)."""
-    _require(access, Capability.VIEW_RAW)
+    access.require(Capability.VIEW_RAW)
     if wave.network_id != access.network.pk:
         raise Http404
     return (

@@ -17,12 +17,11 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import field_validator
 
-from netweave.api.auth import network_access
+from netweave.api.auth import network_access, network_person
 from netweave.api.errors import responses
 from netweave.api.pagination import Page, PageIn, paginate
 from netweave.api.schemas import BodyIn, PatchIn
 from netweave.networks.permissions import Access, Capability
-from netweave.people.models import Membership, Person
 from netweave.ties import selectors
 from netweave.ties.models import Snapshot, Tie
 from netweave.ties.services import TieError, snapshot_take, tie_add, tie_end, tie_update
@@ -234,21 +233,6 @@ def snapshot_detail_out(snapshot: Snapshot, access: Access) -> dict[str, Any]:
     return out
 
 
-def _member(access: Access, person_id: int, end: str) -> Person:
-    person = Person.objects.filter(
-        pk=person_id,
-        memberships__network=access.network,
-        memberships__status=Membership.Status.ACTIVE,
-    ).first()
-    if person is None:
-        raise HttpError(
-            400,
-            _("%(end)s: person %(id)d is not an active member of this network.")
-            % {"end": end, "id": person_id},
-        )
-    return person
-
-
 # --- ties ----------------------------------------------------------------------------------------
 
 
@@ -285,8 +269,8 @@ def ties_list(
 )
 def ties_create(request: HttpRequest, slug: str, payload: TieIn) -> Status[Any]:
     access = network_access(request, slug, Capability.VIEW_RAW, _denied("raw"))
-    source = _member(access, payload.source, "source")
-    target = _member(access, payload.target, "target")
+    source = network_person(access, payload.source, "source")
+    target = network_person(access, payload.target, "target")
     fields = payload.model_dump(exclude={"source", "target"})
     try:
         tie = tie_add(

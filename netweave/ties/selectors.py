@@ -29,13 +29,6 @@ __all__ = [
 ]
 
 
-def _require(access: Access, capability: Capability) -> None:
-    if not access.can_see_network:
-        raise Http404
-    if not access.can(capability):
-        raise PermissionDenied
-
-
 @dataclass
 class TieFilters:
     """What a coordinator narrows the tie list by; every field optional."""
@@ -48,7 +41,7 @@ class TieFilters:
 
 def ties_for_coordinator(*, access: Access, filters: TieFilters | None = None) -> QuerySet[Tie]:
     """The network's ties, newest observation first, with both people loaded (one query)."""
-    _require(access, Capability.VIEW_RAW)
+    access.require(Capability.VIEW_RAW)
     filters = filters or TieFilters()
     ties = Tie.objects.filter(network=access.network)
     if filters.kind:
@@ -65,7 +58,7 @@ def ties_for_coordinator(*, access: Access, filters: TieFilters | None = None) -
 
 
 def tie_for_coordinator(*, access: Access, tie_id: int) -> Tie:
-    _require(access, Capability.VIEW_RAW)
+    access.require(Capability.VIEW_RAW)
     tie = (
         Tie.objects.filter(network=access.network, pk=tie_id)
         .select_related("source", "target")
@@ -78,7 +71,7 @@ def tie_for_coordinator(*, access: Access, tie_id: int) -> Tie:
 
 def snapshots_for_network(*, access: Access) -> QuerySet[Snapshot]:
     """Every snapshot, newest first, without the heavy JSON (graph, report, layout)."""
-    _require(access, Capability.VIEW_MAP)
+    access.require(Capability.VIEW_MAP)
     snapshots = Snapshot.objects.filter(network=access.network).defer("graph", "report", "layout")
     if not access.can(Capability.VIEW_RAW):
         snapshots = snapshots.filter(status=Snapshot.Status.DONE)
@@ -87,7 +80,7 @@ def snapshots_for_network(*, access: Access) -> QuerySet[Snapshot]:
 
 def snapshot_for_viewer(*, access: Access, snapshot_id: int) -> Snapshot:
     """One snapshot of the network; members only see finished ones."""
-    _require(access, Capability.VIEW_MAP)
+    access.require(Capability.VIEW_MAP)
     snapshots = Snapshot.objects.filter(network=access.network, pk=snapshot_id)
     if not access.can(Capability.VIEW_RAW):
         snapshots = snapshots.filter(status=Snapshot.Status.DONE)
@@ -98,7 +91,7 @@ def snapshot_for_viewer(*, access: Access, snapshot_id: int) -> Snapshot:
 
 
 def latest_done_snapshot(*, access: Access) -> Snapshot | None:
-    _require(access, Capability.VIEW_MAP)
+    access.require(Capability.VIEW_MAP)
     return (
         Snapshot.objects.filter(network=access.network, status=Snapshot.Status.DONE)
         .order_by("-taken_at", "-id")
@@ -123,7 +116,7 @@ class EgoNetwork:
 def ego_network(*, access: Access, person: Person | None = None) -> EgoNetwork:
     """The viewer's own ego network (coordinators may ask for anyone's): live ties between active
     members. Neighbours who did not consent to the map are unnamed, except for coordinators."""
-    _require(access, Capability.VIEW_OWN_EGO)
+    access.require(Capability.VIEW_OWN_EGO)
     if person is None or (access.person is not None and person.pk == access.person.pk):
         person = access.person
     elif not access.can(Capability.VIEW_RAW):

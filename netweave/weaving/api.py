@@ -23,7 +23,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from netweave.api.auth import network_access
+from netweave.api.auth import network_access, network_person
 from netweave.api.errors import responses
 from netweave.api.pagination import Page, PageIn, paginate
 from netweave.api.schemas import BodyIn, PersonRef
@@ -361,17 +361,6 @@ def _recommendation(access: Access, recommendation_id: int) -> Recommendation:
     return recommendation
 
 
-def _person_in_network(access: Access, person_id: int, field: str) -> Person:
-    person = Person.objects.filter(pk=person_id, memberships__network=access.network).first()
-    if person is None:
-        raise HttpError(
-            400,
-            _("%(field)s: person %(id)d is not a member of this network.")
-            % {"field": field, "id": person_id},
-        )
-    return person
-
-
 # --- suggestions ---------------------------------------------------------------------------------
 
 
@@ -517,8 +506,8 @@ def introductions_create(request: HttpRequest, slug: str, payload: IntroductionI
         raise HttpError(400, _("person_a_id: say who the first person is."))
     if not access.can(Capability.WEAVE) and me not in (first, payload.person_b_id):
         raise PermissionDenied(_denied("propose"))
-    person_a = _person_in_network(access, first, "person_a_id")
-    person_b = _person_in_network(access, payload.person_b_id, "person_b_id")
+    person_a = network_person(access, first, "person_a_id", active=False)
+    person_b = network_person(access, payload.person_b_id, "person_b_id", active=False)
     recommendation = None
     if payload.recommendation_id is not None:
         recommendation = (

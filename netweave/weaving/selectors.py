@@ -9,7 +9,6 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -19,13 +18,6 @@ from netweave.ties.map_data import anonymous_label, map_people
 from netweave.ties.models import Snapshot
 from netweave.weaving.models import Goal, Introduction, Recommendation, RecommendationRun
 from netweave.weaving.reasons import Reader, people_in, reason_texts
-
-
-def _require(access: Access, capability: Capability) -> None:
-    if not access.can_see_network:
-        raise Http404
-    if not access.can(capability):
-        raise PermissionDenied
 
 
 def _people_prefetch(prefix: str) -> Prefetch:
@@ -46,9 +38,9 @@ def recommendations_for_member(
 ) -> list[Recommendation]:
     """The open suggestions for the viewer (or, for a coordinator, for `person`), best first,
     each with `.reason_list` worded for its reader."""
-    _require(access, Capability.VIEW_OWN_EGO)
+    access.require(Capability.VIEW_OWN_EGO)
     if person is not None and (access.person is None or person.pk != access.person.pk):
-        _require(access, Capability.WEAVE)
+        access.require(Capability.WEAVE)
     who = person or access.person
     if who is None:
         return []
@@ -73,7 +65,7 @@ def recommendations_for_board(
 ) -> QuerySet[Recommendation]:
     """Every open suggestion of the network, each pair once, best first; narrowed to the pairs
     that serve `goal` (a `Goal`) and to people whose name contains `query`."""
-    _require(access, Capability.WEAVE)
+    access.require(Capability.WEAVE)
     rows = Recommendation.objects.filter(
         network=access.network, status=Recommendation.Status.OPEN, is_mirror=False
     )
@@ -93,7 +85,7 @@ def recommendations_for_board(
 
 def goal_counts(*, access: Access) -> dict[str, int]:
     """How many board pairs serve each goal (one query)."""
-    _require(access, Capability.WEAVE)
+    access.require(Capability.WEAVE)
     counts: Counter[str] = Counter()
     rows = Recommendation.objects.filter(
         network=access.network, status=Recommendation.Status.OPEN, is_mirror=False
@@ -129,7 +121,7 @@ def worded(
 def introductions_for_viewer(*, access: Access, status: str = "") -> QuerySet[Introduction]:
     """Introductions the viewer may see: a coordinator's network-wide, a member's own (as one of
     the two or as the proposer), newest first."""
-    _require(access, Capability.VIEW_OWN_EGO)
+    access.require(Capability.VIEW_OWN_EGO)
     rows = Introduction.objects.filter(network=access.network)
     if not access.can(Capability.WEAVE):
         me = access.person.pk if access.person is not None else -1
@@ -208,7 +200,7 @@ def _month(value: Any) -> str:
 def weaving_report(*, access: Access, today: date | None = None) -> dict[str, Any]:
     """Introductions proposed, accepted and that led to collaboration; month by month; by
     proposer; and what changed in the network's figures between consecutive snapshots."""
-    _require(access, Capability.WEAVE)
+    access.require(Capability.WEAVE)
     network = access.network
     intros = list(
         Introduction.objects.filter(network=network)
