@@ -176,8 +176,10 @@ xdist = $(if $(filter-out 0 1,$(1)),-n $(1),)
 test-sqlite: $(SEMANTIC_STAMP) $(BUILT_JS)
 	@$(call pytest_checked,env -u DATABASE_URL $(BIN)/pytest $(call xdist,$(PYTEST_WORKERS)) -m "not browser" $(PYTEST_ARGS))
 
-test-postgres: $(SEMANTIC_STAMP) $(BUILT_JS)
-	@$(call pytest_checked,bash tools/pg_test_cluster.sh $(BIN)/pytest $(call xdist,$(PYTEST_WORKERS)) -m "not browser" $(PYTEST_ARGS))
+# netweave/analysis touches no database (a framework-free library): its tests run once, on the
+# SQLite pass above, not again here.
+test-postgres: $(VENV_STAMP) $(BUILT_JS)
+	@$(call pytest_checked,bash tools/pg_test_cluster.sh $(BIN)/pytest $(call xdist,$(PYTEST_WORKERS)) -m "not browser" --ignore=netweave/analysis $(PYTEST_ARGS))
 
 test-browser: $(VENV_STAMP) $(BUILT_JS)
 	@$(call pytest_checked,env -u DATABASE_URL $(BIN)/pytest $(call xdist,$(BROWSER_WORKERS)) -m browser $(PYTEST_ARGS))

@@ -105,7 +105,8 @@ api = NetWeaveAPI(
     title="NetWeave API",
     version="1",
     urls_namespace="api-v1",
-    description="Networks, organizations, people and memberships. Authenticate with a session "
+    description="Networks, organizations, people and memberships; ties, snapshots and "
+    "relationship surveys; weaving suggestions and introductions. Authenticate with a session "
     "cookie (browser; unsafe methods need the X-CSRFToken header) or "
     "`Authorization: Bearer <personal API token>` (scripts; create one at /me/tokens/). "
     'Errors are JSON: `{"error": "..."}`, with a `detail` list for invalid input (400).',
