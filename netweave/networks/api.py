@@ -17,7 +17,7 @@ from netweave.networks.models import Network
 from netweave.networks.permissions import Access, Capability
 from netweave.networks.selectors import networks_visible_to
 from netweave.networks.services import network_update
-from netweave.people.selectors import network_counts, pending_applications
+from netweave.people.selectors import network_counts
 
 router = Router(tags=["networks"])
 
@@ -41,9 +41,8 @@ def network_out(network: Network) -> dict[str, Any]:
 def network_detail_out(access: Access) -> dict[str, Any]:
     network = access.network
     counts: dict[str, Any] = dict(network_counts(network=network))
-    counts.pop("applications", None)
-    if access.can(Capability.ONBOARD):
-        counts["applications"] = pending_applications(access=access).count()
+    if not access.can(Capability.ONBOARD):
+        del counts["applications"]  # pending applications are for stewards and coordinators
     membership = access.membership
     return {
         **network_out(network),

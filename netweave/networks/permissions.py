@@ -120,6 +120,12 @@ class Access:
             and ROLE_LEVELS.get(role, Level.COORDINATOR) <= Level.MEMBER
         )
 
+    def assignable_roles(self) -> list[str]:
+        """The roles this viewer may give (invite as), in the order of `Role`."""
+        from netweave.people.models import Role
+
+        return [role for role in Role.values if self.can_assign_role(role)]
+
 
 def person_for_user(user: Any) -> Person | None:
     if user is None or not getattr(user, "is_authenticated", False):

@@ -11,7 +11,7 @@ from netweave.networks import selectors
 from netweave.networks.decorators import network_view
 from netweave.networks.forms import ApplicationForm, NetworkSettingsForm
 from netweave.networks.models import Network
-from netweave.networks.permissions import Capability, access_for
+from netweave.networks.permissions import Capability, person_for_user
 from netweave.networks.services import NetworkError, network_update
 from netweave.people import selectors as people_selectors
 from netweave.people.services import PeopleError, membership_apply, person_ensure_for_user
@@ -24,8 +24,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if purpose not in Network.Purpose.values:
         purpose = ""
     networks = list(selectors.catalogue(text=text, purpose=purpose))
+    # One query for the viewer's memberships, not one access_for() per network listed.
+    person = person_for_user(request.user)
+    memberships = people_selectors.memberships_of_person(person=person) if person else []
+    active = {m.network_id: m for m in memberships if m.is_active}
     for network in networks:
-        network.viewer_access = access_for(request.user, network)  # type: ignore[attr-defined]
+        network.viewer_membership = active.get(network.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "networks/catalogue.html",
@@ -38,21 +42,18 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     network: Network = request.network  # type: ignore[attr-defined]
     access = request.access  # type: ignore[attr-defined]
+    counts = people_selectors.network_counts(network=network)
     context = {
         "network": network,
         "access": access,
-        "counts": people_selectors.network_counts(network=network),
+        "counts": counts,
         "coordinators": people_selectors.coordinators(network=network),
         "recent": (
             people_selectors.recent_events(access=access)
             if access.can(Capability.VIEW_DIRECTORY)
             else []
         ),
-        "pending_applications": (
-            people_selectors.pending_applications(access=access).count()
-            if access.can(Capability.ONBOARD)
-            else 0
-        ),
+        "pending_applications": (counts["applications"] if access.can(Capability.ONBOARD) else 0),
     }
     return render(request, "networks/home.html", context)
 

@@ -31,14 +31,15 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "search_text"]
     raw_id_fields = ["user"]
     readonly_fields = ["search_text", "created_at", "updated_at"]
+    list_select_related = ["user"]  # nullable: the admin's automatic select_related skips it
     inlines = [AffiliationInline, MembershipInline]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        from netweave.people.services import person_search_text
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        # After the inlines: the search text holds the names of the person's organizations.
+        from netweave.people.services import person_reindex
 
-        super().save_model(request, obj, form, change)
-        obj.search_text = person_search_text(obj)
-        obj.save(update_fields=["search_text"])
+        super().save_related(request, form, formsets, change)
+        person_reindex(person=form.instance)
 
 
 @admin.register(Organization)
@@ -95,3 +96,6 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ["network", "kind", "status"]
     exclude = ["content"]
     readonly_fields = ["report", "processed", "total", "finished_at"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).defer("content")  # the uploaded file: megabytes

@@ -46,7 +46,6 @@ from netweave.people.models import (
     Membership,
     Organization,
     Person,
-    Role,
 )
 from netweave.people.services import (
     invitation_create,
@@ -213,6 +212,11 @@ def _sees_email(access: Access) -> bool:
     return access.can(Capability.VIEW_RAW)
 
 
+def _back_office_membership_out(membership: Membership, access: Access) -> dict[str, Any]:
+    """A membership as stewards and coordinators see it: emails for coordinators only."""
+    return membership_out(membership, access.network, show_email=_sees_email(access))
+
+
 # --- the directory --------------------------------------------------------------------------
 
 
@@ -337,11 +341,8 @@ def memberships_list(
     memberships = selectors.memberships_for_back_office(
         access=access, status=filters.status or "", text=filters.q.strip()
     )
-    show_email = _sees_email(access)
     return paginate(
-        memberships,
-        paging,
-        lambda membership: membership_out(membership, access.network, show_email=show_email),
+        memberships, paging, lambda membership: _back_office_membership_out(membership, access)
     )
 
 
@@ -356,7 +357,7 @@ def memberships_list(
 def memberships_read(request: HttpRequest, slug: str, membership_id: int) -> dict[str, Any]:
     access = network_access(request, slug, Capability.ONBOARD, _denied("onboard"))
     membership = selectors.membership_for_back_office(access=access, membership_id=membership_id)
-    return membership_out(membership, access.network, show_email=_sees_email(access))
+    return _back_office_membership_out(membership, access)
 
 
 @router.patch(
@@ -385,7 +386,7 @@ def memberships_update(
                 actor=access.person,
                 message=payload.message,
             )
-    return membership_out(membership, access.network, show_email=_sees_email(access))
+    return _back_office_membership_out(membership, access)
 
 
 @router.post(
@@ -408,7 +409,7 @@ def memberships_decide(
         actor=access.person,
         message=payload.message,
     )
-    return membership_out(membership, access.network, show_email=_sees_email(access))
+    return _back_office_membership_out(membership, access)
 
 
 # --- the back office: invitations -----------------------------------------------------------
@@ -440,7 +441,7 @@ def invitations_list(request: HttpRequest, slug: str, paging: Query[PageIn]) -> 
 def invitations_create(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[Any]:
     access = network_access(request, slug, Capability.ONBOARD, _denied("onboard"))
     if not access.can_assign_role(payload.role):
-        allowed = [role for role in Role.values if access.can_assign_role(role)]
+        allowed = access.assignable_roles()
         raise HttpError(
             403,
             _("You may invite people as: %(roles)s. Ask a coordinator to invite a %(role)s.")

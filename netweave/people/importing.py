@@ -301,7 +301,7 @@ def _read_csv(text: str, kind: str, report: ImportReport) -> list[RawRow]:
     width = len(keys)
     rows: list[RawRow] = []
     for line, record in records:
-        if not any(record):
+        if not any(cell.strip() for cell in record):  # blank, or only spaces
             continue
         if len(record) > width and any(cell.strip() for cell in record[width:]):
             report.error(

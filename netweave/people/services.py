@@ -154,6 +154,7 @@ def person_set_affiliation(
             person=person, organization=organization, defaults={"title": title, "is_primary": True}
         )
     person_reindex(person=person)
+    _directory_changed(*person.memberships.values_list("network_id", flat=True))
     return affiliation
 
 

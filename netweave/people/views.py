@@ -31,7 +31,7 @@ from netweave.people.forms import (
     RoleForm,
     StatusForm,
 )
-from netweave.people.models import Invitation, Membership, Role
+from netweave.people.models import Invitation, Membership
 from netweave.people.services import (
     PeopleError,
     invitation_accept,
@@ -218,9 +218,7 @@ def manage_members(request: HttpRequest) -> HttpResponse:
 @network_view(Capability.ONBOARD)
 def manage_membership(request: HttpRequest, membership_id: int) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
-    membership = get_object_or_404(
-        Membership.objects.select_related("person"), pk=membership_id, network=access.network
-    )
+    membership = selectors.membership_for_back_office(access=access, membership_id=membership_id)
     role_form = RoleForm(initial={"role": membership.role}, prefix="role")
     status_form = StatusForm(initial={"status": membership.status}, prefix="status")
     if request.method == "POST":
@@ -284,7 +282,7 @@ def manage_applications(request: HttpRequest) -> HttpResponse:
 @network_view(Capability.ONBOARD)
 def decide_application(request: HttpRequest, membership_id: int) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
-    membership = get_object_or_404(Membership, pk=membership_id, network=access.network)
+    membership = selectors.membership_for_back_office(access=access, membership_id=membership_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or decline."))
@@ -310,15 +308,11 @@ def decide_application(request: HttpRequest, membership_id: int) -> HttpResponse
     return redirect("people:manage_applications", access.network.slug)
 
 
-def _allowed_roles(access) -> list[str]:  # type: ignore[no-untyped-def]
-    return [role for role in Role.values if access.can_assign_role(role)]
-
-
 @require_http_methods(["GET", "POST"])
 @network_view(Capability.ONBOARD)
 def manage_invitations(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
-    allowed = _allowed_roles(access)
+    allowed = access.assignable_roles()
     form = InvitationForm(allowed_roles=allowed, prefix="one")
     bulk_form = BulkInvitationForm(prefix="bulk")
     bulk_errors: list[str] = []
@@ -386,7 +380,7 @@ def invitation_action(request: HttpRequest, invitation_id: int, action: str) -> 
     access = request.access  # type: ignore[attr-defined]
     if action not in ("revoke", "resend"):
         raise Http404
-    invitation = get_object_or_404(Invitation, pk=invitation_id, network=access.network)
+    invitation = selectors.invitation_for_back_office(access=access, invitation_id=invitation_id)
     try:
         if action == "revoke":
             invitation_revoke(invitation=invitation)

@@ -21,6 +21,24 @@ class CatalogueTests:
     def test_an_empty_installation_says_how_to_start(self, client, db):
         assert "netweave demo" in client.get("/").content.decode()
 
+    def test_it_tells_members_their_role_with_one_query_for_all_networks(self, cast, client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from netweave.people.services import membership_add
+
+        client.force_login(cast.member.user)
+        page = client.get("/").content.decode()
+        assert "You are a member (Member)." in page
+        with CaptureQueriesContext(connection) as few:
+            client.get("/")
+        for n in range(4):
+            membership_add(network=make_network(name=f"Lab {n}"), person=cast.member)
+        with CaptureQueriesContext(connection) as many:
+            page = client.get("/").content.decode()
+        assert page.count("You are a member (Member).") == 5
+        assert len(many.captured_queries) == len(few.captured_queries)
+
     def test_it_filters_by_purpose(self, cast, client):
         make_network(name="Doers", slug="doers", purpose="action")
         page = client.get("/", {"purpose": "action"}).content.decode()

@@ -291,6 +291,14 @@ class ImportFileProblemTests:
         assert report.errors == []
         assert Person.objects.filter(name="José Ñúñez").exists()
 
+    def test_a_row_of_spaces_is_skipped_like_an_empty_one(self, cast: Cast) -> None:
+        content = "Name,Email\nJosé Ñúñez,jose@example.org\n  ,  \n,\n".encode()
+
+        report = run(cast, content)
+
+        assert report.errors == []
+        assert report.to_create == 1
+
     def test_it_reads_semicolon_separated_files(self, cast: Cast) -> None:
         content = csv_bytes([AMARA], delimiter=";")
 
