@@ -18,6 +18,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from netweave.networks.services import NetworkError
 from netweave.people.services import NotAllowed, PeopleError
+from netweave.surveys.services import SurveyError
+from netweave.weaving.services import WeavingError
 
 logger = logging.getLogger("django.request")
 
@@ -129,6 +131,9 @@ def register_error_handlers(api: NinjaAPI) -> None:
         (PeopleError, _conflict),
         (NotAllowed, _not_allowed),
         (NetworkError, _conflict),
+        # A request that breaks a survey or weaving rule clashes with the current state.
+        (SurveyError, _conflict),
+        (WeavingError, _conflict),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, partial(handler, api))

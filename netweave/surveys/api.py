@@ -7,15 +7,14 @@ writes through netweave.surveys.services; a broken survey rule (`SurveyError`) i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from netweave.api.auth import network_access
@@ -23,9 +22,8 @@ from netweave.api.errors import responses
 from netweave.networks.permissions import Access, Capability
 from netweave.people.models import Person
 from netweave.surveys import selectors
-from netweave.surveys.models import SurveyWave
+from netweave.surveys.models import SurveyAnswer, SurveyWave
 from netweave.surveys.services import (
-    SurveyError,
     answer_save,
     is_participant,
     response_submit,
@@ -107,24 +105,21 @@ class SubmittedOut(Schema):
     submitted_at: datetime
 
 
-def _conflicts(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A broken survey rule is a 409 with its message."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except SurveyError as error:
-            raise HttpError(409, str(error)) from None
-
-    return wrapper
-
-
 def _denied(key: str) -> str:
     return {
         "answer": _("Only members of this network answer its surveys."),
         "manage": _("Only coordinators open and close survey waves."),
     }[key]
+
+
+def answer_out(answer: SurveyAnswer) -> dict[str, Any]:
+    return {
+        "knows": answer.knows,
+        "shares_information": answer.shares_information,
+        "collaborates": answer.collaborates,
+        "trust": answer.trust,
+        "value": answer.value,
+    }
 
 
 def wave_out(wave: SurveyWave, access: Access) -> dict[str, Any]:
@@ -166,18 +161,14 @@ def _visible_waves(access: Access) -> Any:
 
 
 def _wave(access: Access, wave_id: int) -> SurveyWave:
-    wave = _visible_waves(access).filter(pk=wave_id).first()
-    if wave is None:
-        from django.http import Http404
-
+    wave = selectors.wave_in_network(network=access.network, wave_id=wave_id)
+    if wave.status == SurveyWave.Status.DRAFT and not access.can(Capability.MANAGE_SETTINGS):
         raise Http404
     return wave
 
 
 def _respondent(access: Access) -> Person:
     if access.person is None or not is_participant(network=access.network, person=access.person):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(_denied("answer"))
     return access.person
 
@@ -231,17 +222,7 @@ def survey_roster_read(
                 "id": row.person.pk,
                 "name": row.person.name,
                 "organization": row.organization,
-                "answer": (
-                    {
-                        "knows": row.answer.knows,
-                        "shares_information": row.answer.shares_information,
-                        "collaborates": row.answer.collaborates,
-                        "trust": row.answer.trust,
-                        "value": row.answer.value,
-                    }
-                    if row.answer
-                    else None
-                ),
+                "answer": answer_out(row.answer) if row.answer else None,
             }
             for row in rows
         ],
@@ -257,28 +238,17 @@ def survey_roster_read(
     "twice changes nothing. 409 when the wave is not open, the person is yourself or not an "
     "active member, or the survey does not ask a question you answered.",
 )
-@_conflicts
 def survey_answers_save(
     request: HttpRequest, slug: str, wave_id: int, person_id: int, payload: AnswerIn
 ) -> dict[str, Any]:
     access = network_access(request, slug, Capability.VIEW_OWN_EGO, _denied("answer"))
     wave = _wave(access, wave_id)
     person = _respondent(access)
-    target = Person.objects.filter(pk=person_id).first()
-    if target is None:
-        from django.http import Http404
-
-        raise Http404
+    target = get_object_or_404(Person, pk=person_id)
     answer = answer_save(
         wave=wave, respondent=person, target=target, **payload.model_dump(exclude_unset=True)
     )
-    return {
-        "knows": answer.knows,
-        "shares_information": answer.shares_information,
-        "collaborates": answer.collaborates,
-        "trust": answer.trust,
-        "value": answer.value,
-    }
+    return answer_out(answer)
 
 
 @router.post(
@@ -289,7 +259,6 @@ def survey_answers_save(
     description="Members, stewards and coordinators. Answers stay editable while the wave is "
     "open; submitting twice keeps the first time.",
 )
-@_conflicts
 def survey_responses_submit(request: HttpRequest, slug: str, wave_id: int) -> dict[str, Any]:
     access = network_access(request, slug, Capability.VIEW_OWN_EGO, _denied("answer"))
     wave = _wave(access, wave_id)
@@ -305,7 +274,6 @@ def survey_responses_submit(request: HttpRequest, slug: str, wave_id: int) -> di
     description="Coordinators only. A network has one open wave at a time (409); members who "
     "have not answered get reminders by email.",
 )
-@_conflicts
 def survey_waves_open(request: HttpRequest, slug: str, wave_id: int) -> dict[str, Any]:
     access = network_access(request, slug, Capability.MANAGE_SETTINGS, _denied("manage"))
     wave = wave_open(wave=_wave(access, wave_id), actor=access.person)
@@ -320,7 +288,6 @@ def survey_waves_open(request: HttpRequest, slug: str, wave_id: int) -> dict[str
     description="Coordinators only. Closing a closed wave changes nothing; a wave never opened "
     "is a 409.",
 )
-@_conflicts
 def survey_waves_close(request: HttpRequest, slug: str, wave_id: int) -> dict[str, Any]:
     access = network_access(request, slug, Capability.MANAGE_SETTINGS, _denied("manage"))
     wave = wave_close(wave=_wave(access, wave_id), actor=access.person)

@@ -1,5 +1,5 @@
 """Forms of the survey pages. The roster itself is not a Django form: its fields are named per
-person (`knows-12`, `trust-12`) and read by `roster_changes`."""
+person (`knows-12`, `trust-12`) and read by `row_values`."""
 
 from __future__ import annotations
 

@@ -43,10 +43,6 @@ class ResponseRate:
     def percent(self) -> int:
         return round(100 * self.started / self.eligible) if self.eligible else 0
 
-    @property
-    def submitted_percent(self) -> int:
-        return round(100 * self.submitted / self.eligible) if self.eligible else 0
-
 
 def surveys_of_network(*, network: Network) -> QuerySet[RelationshipSurvey]:
     return RelationshipSurvey.objects.filter(network=network).prefetch_related(

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,13 +99,8 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 def _survey(request: HttpRequest, survey_id: int) -> RelationshipSurvey:
-    survey = RelationshipSurvey.objects.filter(
-        network=request.network,  # type: ignore[attr-defined]
-        pk=survey_id,
-    ).first()
-    if survey is None:
-        raise Http404
-    return survey
+    network = request.network  # type: ignore[attr-defined]
+    return get_object_or_404(RelationshipSurvey, network=network, pk=survey_id)
 
 
 @require_POST
@@ -306,9 +301,7 @@ def _save_rows(request: HttpRequest, wave: SurveyWave, person: Person) -> list[s
 def answer_row(request: HttpRequest, wave_id: int, person_id: int) -> HttpResponse:
     """Save one roster row (htmx, on every change); answers with the row's status text."""
     wave, person = _respondent(request, wave_id)
-    target = Person.objects.filter(pk=person_id).first()
-    if target is None:
-        raise Http404
+    target = get_object_or_404(Person, pk=person_id)
     survey = wave.survey
     try:
         values = row_values(

@@ -122,7 +122,8 @@ def map_people(*, access: Access, person_ids: Iterable[int]) -> dict[int, MapPer
     rows = Person.objects.filter(memberships__network=access.network).values_list(
         "id", "name", "map_consent"
     )
-    if len(ids) <= 500:  # a few names (reasons, lists): look up only those
+    few = len(ids) <= 500  # a few names (reasons, lists): look up only those
+    if few:
         rows = rows.filter(pk__in=ids)
     people: dict[int, MapPerson] = {}
     named_ids: list[int] = []
@@ -135,10 +136,12 @@ def map_people(*, access: Access, person_ids: Iterable[int]) -> dict[int, MapPer
             named_ids.append(person_id)
     if named_ids:
         organizations: dict[int, str] = {}
+        # One filter() call: a second one would join the affiliations a second time.
+        wanted: dict[str, Any] = {"affiliations__person__memberships__network": access.network}
+        if few:
+            wanted["affiliations__person_id__in"] = named_ids
         affiliations = (
-            Organization.objects.filter(
-                affiliations__person__memberships__network=access.network,
-            )
+            Organization.objects.filter(**wanted)
             .values_list("affiliations__person_id", "name", "affiliations__is_primary")
             .order_by("affiliations__person_id", "-affiliations__is_primary", "name")
         )
@@ -571,31 +574,42 @@ def health_lists(*, access: Access, report: dict[str, Any]) -> dict[str, list[di
 
 
 def timeline(*, network: Network) -> list[dict[str, Any]]:
-    """The figures of every computed snapshot, oldest first, for the chart (no heavy columns
-    but the report, which holds the components and modularity)."""
-    rows = []
-    snapshots = (
+    """The figures of every computed snapshot, oldest first, for the chart. The three figures
+    not denormalized on the row are read out of the report by the database: a report holds every
+    member's metrics, far too much to load for each point of a chart."""
+    rows = (
         Snapshot.objects.filter(network=network, status=Snapshot.Status.DONE)
-        .defer("graph", "layout")
         .order_by("taken_at", "id")
-    )
-    for snapshot in snapshots:
-        report = snapshot.report or {}
-        rows.append(
-            {
-                "id": snapshot.pk,
-                "label": snapshot.label,
-                "date": snapshot.taken_at.date().isoformat(),
-                "members": snapshot.node_count,
-                "ties": snapshot.edge_count,
-                "density": snapshot.density,
-                "components": report.get("components"),
-                "modularity": (report.get("communities") or {}).get("modularity"),
-                "stage": snapshot.stage,
-                "stage_label": (report.get("stage") or {}).get("label", snapshot.stage),
-            }
+        .values(
+            "pk",
+            "label",
+            "taken_at",
+            "node_count",
+            "edge_count",
+            "density",
+            "stage",
+            "report__components",
+            "report__communities__modularity",
+            "report__stage__label",
         )
-    return rows
+    )
+    return [
+        {
+            "id": row["pk"],
+            "label": row["label"],
+            "date": row["taken_at"].date().isoformat(),
+            "members": row["node_count"],
+            "ties": row["edge_count"],
+            "density": row["density"],
+            "components": row["report__components"],
+            "modularity": row["report__communities__modularity"],
+            "stage": row["stage"],
+            "stage_label": (
+                row["stage"] if row["report__stage__label"] is None else row["report__stage__label"]
+            ),
+        }
+        for row in rows
+    ]
 
 
 def snapshot_graph(snapshot: Snapshot) -> Any:

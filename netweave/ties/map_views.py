@@ -14,7 +14,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from netweave.networks.decorators import network_view
-from netweave.networks.permissions import Capability
+from netweave.networks.permissions import Access, Capability
 from netweave.ties import map_data
 from netweave.ties.map_data import MapInputError
 from netweave.ties.models import Snapshot
@@ -22,6 +22,17 @@ from netweave.ties.models import Snapshot
 
 def _json_error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
+
+
+def _figures_and_stage(access: Access, snapshot: Snapshot) -> dict[str, Any]:
+    """What the map and the health page both show of a snapshot: its key figures and its stage,
+    whose reasons name members as the viewer may see them."""
+    report = snapshot.report or {}
+    return {
+        "snapshot": snapshot,
+        "figures": map_data.key_figures(report),
+        "stage": map_data.stage_for_viewer(access=access, stage=report.get("stage") or {}),
+    }
 
 
 @require_safe
@@ -48,11 +59,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
         context["error"] = str(error)
         status = 404
     if snapshot is not None:
-        report = snapshot.report or {}
         context.update(
-            snapshot=snapshot,
-            figures=map_data.key_figures(report),
-            stage=map_data.stage_for_viewer(access=access, stage=report.get("stage") or {}),
+            _figures_and_stage(access, snapshot),
             connections=map_data.ego_connections(access=access, snapshot=snapshot),
             in_snapshot=access.person is not None
             and any(node.get("id") == access.person.pk for node in snapshot.graph.get("nodes", [])),
@@ -119,12 +127,9 @@ def health_page(request: HttpRequest) -> HttpResponse:
         snapshot = before = after = None
         status = 404
     if snapshot is not None:
-        report = snapshot.report or {}
         context.update(
-            snapshot=snapshot,
-            figures=map_data.key_figures(report),
-            stage=map_data.stage_for_viewer(access=access, stage=report.get("stage") or {}),
-            lists=map_data.health_lists(access=access, report=report),
+            _figures_and_stage(access, snapshot),
+            lists=map_data.health_lists(access=access, report=snapshot.report or {}),
             timeline=map_data.timeline(network=network),
             chart_labels={
                 "members": _("Members"),

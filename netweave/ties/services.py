@@ -68,9 +68,6 @@ def person_marker(node: str) -> str:
     return f"[[person:{node}]]"
 
 
-SNAPSHOT_STEPS = ("graph", "analysis", "layout")
-
-
 class TieError(Exception):
     """A tie or snapshot request that breaks a rule; the message says what to fix."""
 

@@ -11,9 +11,7 @@ the other's address. Coordinators see the status and both answers, never address
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
-from functools import wraps
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -259,19 +257,6 @@ class WeavingReportOut(Schema):
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _conflicts(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A broken weaving rule is a 409 with its message."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except services.WeavingError as error:
-            raise HttpError(409, str(error)) from None
-
-    return wrapper
-
-
 def _me(access: Access) -> int | None:
     return access.person.pk if access.person is not None else None
 
@@ -313,12 +298,15 @@ def _ref(person: Person | None) -> dict[str, Any] | None:
     return {"id": person.pk, "name": person.name} if person is not None else None
 
 
-def introduction_out(access: Access, introduction: Introduction) -> dict[str, Any]:
-    """An introduction as the caller may see it (`selectors.introduction_view` decides)."""
-    side = introduction.side_of(_me(access))
-    view = selectors.introduction_view(access=access, introduction=introduction, side=side)
+def introduction_out(
+    access: Access, introduction: Introduction, view: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An introduction as the caller may see it (`selectors.introduction_view` decides; a list
+    passes the `view` that `selectors.introduction_views` made for the row)."""
+    if view is None:
+        side = introduction.side_of(_me(access))
+        view = selectors.introduction_view(access=access, introduction=introduction, side=side)
     answers = view["answers_visible"]
-    proposing = _me(access) is not None and introduction.proposed_by_id == _me(access)
     return {
         "id": introduction.pk,
         "status": introduction.status,
@@ -328,7 +316,7 @@ def introduction_out(access: Access, introduction: Introduction) -> dict[str, An
         "recommendation_id": introduction.recommendation_id,
         "note": introduction.note,
         "reasons": list(view["reasons"]),
-        "your_side": side,
+        "your_side": view["side"],
         "your_answer": view["my_answer"],
         "a_answer": introduction.a_answer if answers else None,
         "b_answer": introduction.b_answer if answers else None,
@@ -336,8 +324,7 @@ def introduction_out(access: Access, introduction: Introduction) -> dict[str, An
         "other_email": view["other_email"] or None,
         "can_answer": view["can_answer"],
         "can_record_outcome": view["can_record_outcome"],
-        "can_withdraw": introduction.status == Introduction.Status.PROPOSED
-        and (proposing or access.can(Capability.WEAVE)),
+        "can_withdraw": view["can_withdraw"],
         "created_at": introduction.created_at,
         "expires_at": introduction.expires_at,
         "decided_at": introduction.decided_at,
@@ -345,20 +332,6 @@ def introduction_out(access: Access, introduction: Introduction) -> dict[str, An
         "outcome_note": introduction.outcome_note,
         "outcome_at": introduction.outcome_at,
     }
-
-
-def _recommendation(access: Access, recommendation_id: int) -> Recommendation:
-    """A suggestion for the caller, or any of the network's for a coordinator; 404 otherwise."""
-    recommendation = (
-        Recommendation.objects.filter(network=access.network, pk=recommendation_id)
-        .select_related("person", "suggested")
-        .first()
-    )
-    if recommendation is None or not (
-        recommendation.person_id == _me(access) or access.can(Capability.WEAVE)
-    ):
-        raise Http404
-    return recommendation
 
 
 # --- suggestions ---------------------------------------------------------------------------------
@@ -420,12 +393,13 @@ def weaving_board(
     "pair is not suggested again; dismissing twice changes nothing. 409 when an introduction "
     "was already proposed for it.",
 )
-@_conflicts
 def recommendations_dismiss(
     request: HttpRequest, slug: str, recommendation_id: int
 ) -> dict[str, Any]:
     access = network_access(request, slug, Capability.VIEW_OWN_EGO, _denied("own"))
-    recommendation = _recommendation(access, recommendation_id)
+    recommendation = selectors.recommendation_for_viewer(
+        access=access, recommendation_id=recommendation_id
+    )
     services.recommendation_dismiss(recommendation=recommendation, by=access.person)
     reader: Reader = "source" if recommendation.person_id == _me(access) else "coordinator"
     selectors.worded(access=access, recommendations=[recommendation], reader=reader)
@@ -482,9 +456,14 @@ def introductions_list(
 ) -> dict[str, Any]:
     access = network_access(request, slug, Capability.VIEW_OWN_EGO, _denied("own"))
     rows = selectors.introductions_for_viewer(access=access, status=filters.status or "")
-    # One privacy rule for lists and single reads: each row goes through introduction_view
-    # (which looks up, per row, the names of third people its reasons mention).
-    return paginate(rows, paging, lambda row: introduction_out(access, row))
+    # One privacy rule for lists and single reads (introduction_view); the names of the third
+    # people the reasons mention are looked up once for the page.
+    page = paginate(rows, paging, lambda row: row)
+    views = selectors.introduction_views(access=access, introductions=page["items"])
+    page["items"] = [
+        introduction_out(access, row, view) for row, view in zip(page["items"], views, strict=True)
+    ]
+    return page
 
 
 @router.post(
@@ -497,7 +476,6 @@ def introductions_list(
     "members. Whoever still has to answer is asked by email. 409 when the pair is already "
     "introduced or waiting, was declined before, or someone asked not to be introduced.",
 )
-@_conflicts
 def introductions_create(request: HttpRequest, slug: str, payload: IntroductionIn) -> Status[Any]:
     access = network_access(request, slug, Capability.VIEW_OWN_EGO, _denied("own"))
     me = _me(access)
@@ -561,7 +539,6 @@ def introductions_read(request: HttpRequest, slug: str, introduction_id: int) ->
     "Answering the same way twice changes nothing; changing an answer, or answering a closed "
     "introduction, is a 409.",
 )
-@_conflicts
 def introductions_answer(
     request: HttpRequest, slug: str, introduction_id: int, payload: IntroductionAnswerIn
 ) -> dict[str, Any]:
@@ -584,7 +561,6 @@ def introductions_answer(
     description="One of the two people, or a coordinator, once both said yes (409 before). "
     "`collaborated` records a tie of kind `collaborates` between them.",
 )
-@_conflicts
 def introductions_outcome(
     request: HttpRequest, slug: str, introduction_id: int, payload: IntroductionOutcomeIn
 ) -> dict[str, Any]:
@@ -608,7 +584,6 @@ def introductions_outcome(
     "ahead, not who answered what. Withdrawing twice changes nothing; an introduction already "
     "decided is a 409.",
 )
-@_conflicts
 def introductions_withdraw(request: HttpRequest, slug: str, introduction_id: int) -> dict[str, Any]:
     access = network_access(request, slug, Capability.VIEW_OWN_EGO, _denied("own"))
     introduction = selectors.introduction_for_viewer(access=access, introduction_id=introduction_id)

@@ -20,14 +20,13 @@ from netweave.people.models import Person
 from netweave.weaving.models import Introduction
 from netweave.weaving.reasons import people_in, reason_texts
 
-SUPPORTED = ("en", "fr", "es")
-
 
 def language_for(person: Person, network: Any) -> str:
     """The person's first language the site speaks, else the network's, else the default."""
+    supported = {code for code, _label in settings.LANGUAGES}
     for code in list(person.languages or []) + list(network.languages or []):
         code = str(code).lower()[:2]
-        if code in SUPPORTED:
+        if code in supported:
             return code
     return str(settings.LANGUAGE_CODE)[:2]
 

@@ -9,13 +9,15 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.http import Http404
 
 from netweave.networks.permissions import Access, Capability
 from netweave.people.models import Affiliation, Person
-from netweave.ties.map_data import anonymous_label, map_people
+from netweave.ties.map_data import map_people
 from netweave.ties.models import Snapshot
+from netweave.weaving.emails import names_seen_by
 from netweave.weaving.models import Goal, Introduction, Recommendation, RecommendationRun
 from netweave.weaving.reasons import Reader, people_in, reason_texts
 
@@ -60,6 +62,18 @@ def recommendations_for_member(
     return found
 
 
+def recommendation_for_viewer(*, access: Access, recommendation_id: int) -> Recommendation:
+    """A suggestion for the viewer, or any of the network's for a coordinator; a 404 for any
+    other (its existence is not told)."""
+    rows = Recommendation.objects.filter(network=access.network, pk=recommendation_id)
+    if not access.can(Capability.WEAVE):
+        rows = rows.filter(person=access.person) if access.person is not None else rows.none()
+    recommendation = rows.select_related("person", "suggested").first()
+    if recommendation is None:
+        raise Http404
+    return recommendation
+
+
 def recommendations_for_board(
     *, access: Access, goal: str = "", query: str = ""
 ) -> QuerySet[Recommendation]:
@@ -84,19 +98,19 @@ def recommendations_for_board(
 
 
 def goal_counts(*, access: Access) -> dict[str, int]:
-    """How many board pairs serve each goal (one query)."""
+    """How many board pairs serve each goal, "" for all of them (one query, counted by the
+    database)."""
     access.require(Capability.WEAVE)
-    counts: Counter[str] = Counter()
-    rows = Recommendation.objects.filter(
+    counts = Recommendation.objects.filter(
         network=access.network, status=Recommendation.Status.OPEN, is_mirror=False
-    ).values_list("goals", flat=True)
-    total = 0
-    for goals in rows.iterator(chunk_size=5000):
-        total += 1
-        for goal in goals.split(","):
-            if goal:
-                counts[goal] += 1
-    return {"": total} | {goal: counts.get(goal, 0) for goal in Goal.values}
+    ).aggregate(
+        total=Count("id"),
+        **{
+            f"goal_{goal}": Count("id", filter=Q(goals__contains=f",{goal},"))
+            for goal in Goal.values
+        },
+    )
+    return {"": counts["total"]} | {goal: counts[f"goal_{goal}"] for goal in Goal.values}
 
 
 def worded(
@@ -104,9 +118,7 @@ def worded(
 ) -> list[Recommendation]:
     """Set `.reason_list` on each suggestion: its reasons for `reader`, naming third people only
     as the viewer may see them on the map (anonymous otherwise)."""
-    ids = people_in(item.details for item in recommendations)
-    people = map_people(access=access, person_ids=ids) if ids else {}
-    names = {pk: (p.name if p.named else "") for pk, p in people.items()}
+    names = _names_on_map(access, [item.details for item in recommendations])
     for item in recommendations:
         item.reason_list = reason_texts(  # type: ignore[attr-defined]
             item.details,
@@ -116,6 +128,16 @@ def worded(
             names=names,
         )
     return recommendations
+
+
+def _names_on_map(access: Access | None, details: list[list[dict[str, Any]]]) -> dict[int, str]:
+    """The third people these reasons mention, named as the viewer may see them on the map
+    ("" when not named)."""
+    ids = people_in(details)
+    if not ids or access is None:
+        return {}
+    people = map_people(access=access, person_ids=ids)
+    return {pk: (p.name if p.named else "") for pk, p in people.items()}
 
 
 def introductions_for_viewer(*, access: Access, status: str = "") -> QuerySet[Introduction]:
@@ -145,22 +167,38 @@ def introduction_view(
     """What one viewer is shown of an introduction. `side` is the viewer's ("a", "b") or None
     (a coordinator or the proposer). Before both say yes, neither person learns the other's
     answer or address; after, both see each other's address."""
+    if side is not None:
+        me = introduction.person_a if side == "a" else introduction.person_b
+        names = names_seen_by(me, people_in([introduction.details]))
+    else:
+        names = _names_on_map(access, [introduction.details])
+    return _introduction_view(access, introduction, side, names)
+
+
+def introduction_views(
+    *, access: Access, introductions: list[Introduction]
+) -> list[dict[str, Any]]:
+    """`introduction_view` of each of a page of introductions for the viewer of `access`, the
+    third people its reasons name looked up once for the page rather than once per row."""
+    me = access.person.pk if access.person is not None else None
+    sides = [item.side_of(me) for item in introductions]
+    own = [item.details for item, side in zip(introductions, sides, strict=True) if side]
+    others = [item.details for item, side in zip(introductions, sides, strict=True) if not side]
+    # The viewer is one of the two in `own`: names as that person sees them (as in the emails).
+    own_names = names_seen_by(access.person, people_in(own)) if access.person else {}
+    other_names = _names_on_map(access, others)
+    return [
+        _introduction_view(access, item, side, own_names if side else other_names)
+        for item, side in zip(introductions, sides, strict=True)
+    ]
+
+
+def _introduction_view(
+    access: Access | None, introduction: Introduction, side: str | None, names: dict[int, str]
+) -> dict[str, Any]:
     made = introduction.status == Introduction.Status.ACCEPTED
     other = introduction.other(side) if side else None
-    if side is not None:
-        names: dict[int, str] = {}
-        ids = people_in([introduction.details])
-        if ids:
-            me = introduction.person_a if side == "a" else introduction.person_b
-            from netweave.weaving.emails import names_seen_by
-
-            names = names_seen_by(me, ids)
-        reader: Reader = "source" if side == "a" else "target"
-    else:
-        ids = people_in([introduction.details])
-        people = map_people(access=access, person_ids=ids) if (ids and access) else {}
-        names = {pk: (p.name if p.named else "") for pk, p in people.items()}
-        reader = "coordinator"
+    reader: Reader = "coordinator" if side is None else ("source" if side == "a" else "target")
     reasons = reason_texts(
         introduction.details,
         reader=reader,
@@ -168,7 +206,13 @@ def introduction_view(
         target=introduction.person_b.name,
         names=names,
     )
-    view: dict[str, Any] = {
+    weaver = access is not None and access.can(Capability.WEAVE)
+    proposer = (
+        access is not None
+        and access.person is not None
+        and introduction.proposed_by_id == access.person.pk
+    )
+    return {
         "introduction": introduction,
         "side": side,
         "other": other,
@@ -178,16 +222,12 @@ def introduction_view(
         "can_answer": side is not None
         and introduction.status == Introduction.Status.PROPOSED
         and introduction.answer_of(side) == Introduction.Answer.PENDING,
-        "can_record_outcome": made
-        and (side is not None or (access is not None and access.can(Capability.WEAVE))),
+        "can_record_outcome": made and (side is not None or weaver),
+        "can_withdraw": introduction.status == Introduction.Status.PROPOSED
+        and (proposer or weaver),
         "other_email": other.email if (made and other is not None) else "",  # type: ignore[attr-defined]
         "answers_visible": side is None,
     }
-    return view
-
-
-def anonymous() -> str:
-    return anonymous_label()
 
 
 # --- the weaving report --------------------------------------------------------------------------
@@ -311,9 +351,11 @@ def snapshot_effects(*, access: Access, introductions: list[Introduction]) -> li
     """For each pair of consecutive finished snapshots: the introductions made in between, the
     change of the network's figures, and how many of the pairs introduced before the later
     snapshot are tied in it by something more than the introduction (e.g. a survey answer)."""
+    # The report holds every member's metrics: the database reads out the few figures shown.
     snapshots = list(
         Snapshot.objects.filter(network=access.network, status=Snapshot.Status.DONE)
-        .defer("layout")
+        .defer("layout", "report")
+        .annotate(**{f"figure_{key}": KeyTransform(key, "report") for key in FIGURES})
         .order_by("taken_at", "id")
     )
     made = [
@@ -333,8 +375,8 @@ def snapshot_effects(*, access: Access, introductions: list[Introduction]) -> li
         )
         figures = []
         for key in FIGURES:
-            old = (before.report or {}).get(key)
-            new = (after.report or {}).get(key)
+            old = getattr(before, f"figure_{key}")
+            new = getattr(after, f"figure_{key}")
             figures.append(
                 {
                     "key": key,

@@ -148,7 +148,8 @@ def recommendations_compute(
     as they are. Returns (members considered, open recommendations now)."""
     now = now or timezone.now()
     top = top or settings.NETWEAVE_RECOMMENDATIONS_PER_MEMBER
-    person_ids = sorted(participants(network=network).values_list("person_id", flat=True))
+    joined = dict(participants(network=network).values_list("person_id", "joined_at"))
+    person_ids = sorted(joined)
     members = set(person_ids)
     frozen = snapshot_graph(network=network, taken_at=now)
     edges = [
@@ -177,11 +178,8 @@ def recommendations_compute(
             fresh[(cast(int, item.source), cast(int, item.target))] = (item, rank)
     # A pair serves the goals of its reasons either way, and "integrate newcomers" when one of
     # the two joined recently (the graph alone only sees members with at most one tie).
-    newcomers = set(
-        participants(network=network)
-        .filter(joined_at__gte=now - timedelta(days=settings.NETWEAVE_NEWCOMER_DAYS))
-        .values_list("person_id", flat=True)
-    )
+    since = now - timedelta(days=settings.NETWEAVE_NEWCOMER_DAYS)
+    newcomers = {pk for pk, at in joined.items() if at is not None and at >= since}
     goals: dict[tuple[int, int], set[str]] = {}
     for (source, target), (item, _rank) in fresh.items():
         pair = (min(source, target), max(source, target))

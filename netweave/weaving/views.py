@@ -93,20 +93,21 @@ def meet(request: HttpRequest) -> HttpResponse:
     suggestions = selectors.recommendations_for_member(
         access=access, limit=settings.NETWEAVE_RECOMMENDATIONS_PER_MEMBER
     )
-    mine = selectors.introductions_for_viewer(access=access)
     me = access.person.pk if access.person is not None else -1
-    mine = mine.filter(Q(person_a_id=me) | Q(person_b_id=me))
-    to_answer, waiting, made = [], [], []
-    for item in mine[:50]:
+    mine = selectors.introductions_for_viewer(access=access).filter(
+        Q(person_a_id=me) | Q(person_b_id=me)
+    )
+    # Open ones expire, so they are few; the made ones only grow: the ten latest are shown.
+    proposed = list(mine.filter(status=Introduction.Status.PROPOSED)[:50])
+    made = list(mine.filter(status=Introduction.Status.ACCEPTED)[:10])
+    to_answer: list[Introduction] = []
+    waiting: list[Introduction] = []
+    for item in proposed + made:
         side = item.side_of(me)
         item.other_person = item.other(side) if side else None  # type: ignore[attr-defined]
         if item.status == Introduction.Status.PROPOSED:
-            if side and item.answer_of(side) == Introduction.Answer.PENDING:
-                to_answer.append(item)
-            else:
-                waiting.append(item)
-        elif item.status == Introduction.Status.ACCEPTED:
-            made.append(item)
+            pending = side and item.answer_of(side) == Introduction.Answer.PENDING
+            (to_answer if pending else waiting).append(item)
     return render(
         request,
         "weaving/meet.html",
@@ -117,21 +118,10 @@ def meet(request: HttpRequest) -> HttpResponse:
             "suggestions": suggestions,
             "to_answer": to_answer,
             "waiting": waiting,
-            "made": made[:10],
+            "made": made,
             "open_to_introductions": access.person is None or access.person.open_to_introductions,
         },
     )
-
-
-def _my_recommendation(access: Access, recommendation_id: int) -> Recommendation:
-    """A suggestion for the viewer, or any of the network's for a coordinator; 404 otherwise."""
-    rows = Recommendation.objects.filter(network=access.network, pk=recommendation_id)
-    if not access.can(Capability.WEAVE):
-        rows = rows.filter(person=access.person) if access.person else rows.none()
-    recommendation = rows.select_related("person", "suggested").first()
-    if recommendation is None:
-        raise Http404
-    return recommendation
 
 
 @require_POST
@@ -139,7 +129,9 @@ def _my_recommendation(access: Access, recommendation_id: int) -> Recommendation
 def ask(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     """The member asks to be introduced to a suggested person."""
     access = _access(request)
-    recommendation = _my_recommendation(access, recommendation_id)
+    recommendation = selectors.recommendation_for_viewer(
+        access=access, recommendation_id=recommendation_id
+    )
     if access.person is None or recommendation.person_id != access.person.pk:
         raise PermissionDenied
     form = NoteForm(request.POST)
@@ -172,7 +164,9 @@ def ask(request: HttpRequest, recommendation_id: int) -> HttpResponse:
 def dismiss(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     """Not interested: the pair is never suggested again."""
     access = _access(request)
-    recommendation = _my_recommendation(access, recommendation_id)
+    recommendation = selectors.recommendation_for_viewer(
+        access=access, recommendation_id=recommendation_id
+    )
     try:
         recommendation_dismiss(recommendation=recommendation, by=access.person)
     except WeavingError as error:
@@ -271,7 +265,9 @@ def refresh(request: HttpRequest) -> HttpResponse:
 def propose(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     """A coordinator proposes the introduction a suggestion describes."""
     access = _access(request)
-    recommendation = _my_recommendation(access, recommendation_id)
+    recommendation = selectors.recommendation_for_viewer(
+        access=access, recommendation_id=recommendation_id
+    )
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -414,11 +410,6 @@ def introduction_detail(request: HttpRequest, introduction_id: int) -> HttpRespo
             "access": access,
             **view,
             "outcome_form": OutcomeForm(),
-            "can_withdraw": introduction.status == Introduction.Status.PROPOSED
-            and (
-                access.can(Capability.WEAVE)
-                or (me is not None and introduction.proposed_by_id == me)
-            ),
         },
     )
 

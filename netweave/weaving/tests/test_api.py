@@ -475,6 +475,31 @@ class IntroductionsReadTests:
         )
         assert get(cast, "coordinator", f"/introductions/{foreign.pk}").status_code == 404
 
+    def test_its_queries_do_not_grow_with_the_page(
+        self, cast, xena, django_assert_max_num_queries
+    ) -> None:
+        # Rows the coordinator is one of the two in, and rows between two other people: the
+        # names their reasons mention are looked up each way, once for the page.
+        for extra in range(4):
+            person = make_member(cast.network, Role.MEMBER, name=f"P{extra}")
+            propose(cast, cast.coordinator, person, xena)
+            propose(cast, cast.coordinator, cast.coordinator, person)
+        Introduction.objects.filter(network=cast.network).update(
+            details=[{"code": "shared", "count": 1, "people": [cast.steward.pk]}]
+        )
+        client = client_for(cast, "coordinator")
+        client.get(BASE + "/introductions")
+        with django_assert_max_num_queries(12) as counted:
+            one = client.get(BASE + "/introductions", {"page_size": 2})
+        with django_assert_max_num_queries(len(counted.captured_queries)):
+            many = client.get(BASE + "/introductions", {"page_size": 50})
+        assert {item["your_side"] for item in one.json()["items"]} == {"a", None}
+        assert len(many.json()["items"]) == 8
+        assert {tuple(item["reasons"]) for item in many.json()["items"]} == {
+            ("you both know Stella Steward",),
+            ("they both know Stella Steward",),
+        }
+
 
 class DoubleOptInTests:
     """Before both say yes, neither sees the other's answer or address; after, both see the
