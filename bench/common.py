@@ -56,6 +56,15 @@ def machine() -> dict[str, object]:
     }
 
 
+def server_version(engine: str) -> object:
+    """The database server's version, for the results (call after `setup_django`)."""
+    from django.db import connection
+
+    if engine == "sqlite":
+        return connection.Database.sqlite_version  # type: ignore[attr-defined]
+    return connection.pg_version  # type: ignore[attr-defined]
+
+
 def write_result(name: str, result: dict[str, object]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"

@@ -198,16 +198,12 @@ def child(
     engine: str, database_url: str, data_dir: str, members: int, rounds: int, seed: int
 ) -> dict[str, Any]:
     common.setup_django(database_url, data_dir)
-    from django.db import connection
-
     network, user, generate_seconds = prepare(members, seed)
     measured = measure_directory(network, user, rounds)
     return {
         "benchmark": "directory",
         "engine": engine,
-        "server_version": connection.Database.sqlite_version
-        if engine == "sqlite"
-        else connection.pg_version,
+        "server_version": common.server_version(engine),
         "members": members,
         "seed": seed,
         "rounds": rounds,

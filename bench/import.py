@@ -98,7 +98,6 @@ def child(engine: str, database_url: str, data_dir: str, rows: int, seed: int) -
     os.environ["NETWEAVE_IMPORT_MAX_BYTES"] = str(500 * 1024 * 1024)
     common.setup_django(database_url, data_dir)
     from django.core.management import call_command
-    from django.db import connection
 
     from netweave.networks.services import network_create
     from netweave.people.models import Membership
@@ -132,9 +131,7 @@ def child(engine: str, database_url: str, data_dir: str, rows: int, seed: int) -
     return {
         "benchmark": "import",
         "engine": engine,
-        "server_version": connection.Database.sqlite_version
-        if engine == "sqlite"
-        else connection.pg_version,
+        "server_version": common.server_version(engine),
         "rows": rows,
         "csv_megabytes": round(len(content) / 1e6, 1),
         "csv_build_seconds": round(csv_seconds, 1),

@@ -8,7 +8,9 @@ import json
 import sys
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import RESULTS
 
 
 def load(name: str) -> dict | None:

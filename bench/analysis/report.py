@@ -250,16 +250,11 @@ def save_network(folder: Path, name: str, members: int, ties: int, seed: int) ->
     return path, seconds
 
 
-def pivots_for(members: int, ties: int) -> int:
-    """How many pivots our report uses on this network (members when exact)."""
-    sys.path.insert(0, str(ROOT))
-    from netweave.analysis.paths import EXACT_BUDGET, MIN_SAMPLES, SAMPLE_BATCH, SAMPLE_BUDGET
-
-    if members * (members + ties) <= EXACT_BUDGET:
+def pivots_of(result: dict[str, Any], members: int) -> int:
+    """How many pivots our report searched from (every member when exact), as it says itself."""
+    if result["exact"]:
         return members
-    pivots = max(MIN_SAMPLES, -(-int(SAMPLE_BUDGET) // (members + ties)))
-    pivots = SAMPLE_BATCH * -(-pivots // SAMPLE_BATCH)
-    return min(pivots, members)
+    return int(next(iter(result["estimated"].values()))["samples"])
 
 
 def compare(
@@ -276,7 +271,7 @@ def compare(
             f"(graph {result['build_s']:.2f} s, JSON {result['json_s']:.2f} s), "
             f"cpu {result['cpu_s']:.1f} s, peak {result['memory']['upper_bound'] / 2**20:.0f} MiB"
         )
-    pivots = pivots_for(members, ties)
+    pivots = pivots_of(ours[0], members)
     measured = None if args.networkx_pivots == "all" else int(args.networkx_pivots)
     print(f"[{name}] NetworkX, {pivots:,} pivots ({'all' if measured is None else measured} timed)")
     theirs = child("networkx", str(data), str(pivots), str(measured or 0))

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import sys
 import time
@@ -24,6 +22,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import common  # noqa: E402
 
 from netweave.analysis import Graph, recommend  # noqa: E402
 
@@ -140,17 +141,11 @@ def main() -> None:
         "recommendations": count,
         "most_recommended_target": max(targets.values()) if targets else 0,
         "example": [item.to_dict() for item in next(iter(made.values()), [])[:2]],
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-        },
+        "machine": common.machine(),
     }
     print(json.dumps(result, indent=2))
     if not args.no_write:
-        path = ROOT / "bench" / "results" / "weaving.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(result, indent=2) + "\n")
+        common.write_result("weaving", result)
 
 
 if __name__ == "__main__":

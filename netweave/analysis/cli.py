@@ -40,15 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
             "core and periphery, single points of failure and the structure stage."
         ),
     )
-    parser.add_argument(
-        "file",
-        metavar="FILE",
-        help="a CSV edge list (header: source,target[,weight]), a GraphML or a GEXF file",
-    )
-    parser.add_argument(
-        "--nodes",
-        metavar="NODES.csv",
-        help="a CSV node list (an id column, or the first column, then attributes such as name)",
+    _network_arguments(
+        parser,
+        nodes_help="a CSV node list (an id column, or the first column, then attributes such as "
+        "name)",
     )
     parser.add_argument(
         "--directed",
@@ -67,6 +62,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes for the path searches (default: the CPUs available, at most 2)",
     )
     return parser
+
+
+def _network_arguments(parser: argparse.ArgumentParser, *, nodes_help: str) -> None:
+    """The network file and its node list, the same for both commands."""
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="a CSV edge list (header: source,target[,weight]), a GraphML or a GEXF file",
+    )
+    parser.add_argument("--nodes", metavar="NODES.csv", help=nodes_help)
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace | int:
+    """The options, or the exit code when argparse has already printed the usage and the error."""
+    try:
+        return parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
 
 
 def main(
@@ -95,11 +108,9 @@ def main(
     """
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
-    parser = build_parser()
-    try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    except SystemExit as exit_:  # argparse has printed the usage and the error
-        return int(exit_.code or 0)
+    args = _parse(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     if args.workers is not None and args.workers < 1:
         print(f"{PROG}: error: --workers must be at least 1", file=err)
         return 2
@@ -181,16 +192,10 @@ def build_recommend_parser() -> argparse.ArgumentParser:
             "between clusters)."
         ),
     )
-    parser.add_argument(
-        "file",
-        metavar="FILE",
-        help="a CSV edge list (header: source,target[,weight]), a GraphML or a GEXF file",
-    )
-    parser.add_argument(
-        "--nodes",
-        metavar="NODES.csv",
-        help="a CSV node list: an id column, then attributes such as expertise, interests, bio, "
-        "organization, sector, country, offers, seeks",
+    _network_arguments(
+        parser,
+        nodes_help="a CSV node list: an id column, then attributes such as expertise, interests, "
+        "bio, organization, sector, country, offers, seeks",
     )
     parser.add_argument(
         "--top", type=int, default=10, metavar="K", help="at most K per member (default 10)"
@@ -228,11 +233,9 @@ def recommend_main(
     """
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
-    parser = build_recommend_parser()
-    try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
+    args = _parse(build_recommend_parser(), argv)
+    if isinstance(args, int):
+        return args
     if args.top < 1:
         print(f"{RECOMMEND_PROG}: error: --top must be at least 1", file=err)
         return 2

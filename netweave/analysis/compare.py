@@ -15,10 +15,12 @@ import numpy as np
 
 from netweave.analysis.exceptions import AnalysisError
 from netweave.analysis.graph import Graph
+from netweave.analysis.stage import STAGES
 
 __all__ = ["COMPARED_FIGURES", "STAGE_ORDER", "compare_snapshots"]
 
-STAGE_ORDER = ("fragments", "hub-and-spoke", "multi-hub", "core-periphery")
+#: The stages in the order a network grows through them.
+STAGE_ORDER = tuple(STAGES)
 
 COMPARED_FIGURES = (
     "nodes",

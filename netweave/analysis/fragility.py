@@ -18,7 +18,13 @@ import numpy as np
 
 from netweave.analysis.graph import Graph
 
-__all__ = ["brokers", "cut_off_array", "other_communities_array", "single_points_of_failure"]
+__all__ = [
+    "brokers",
+    "cut_off_array",
+    "other_communities_array",
+    "ranked_single_points",
+    "single_points_of_failure",
+]
 
 
 def cut_off_array(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
@@ -100,6 +106,13 @@ def single_points_of_failure(graph: Graph) -> list[dict[str, Any]]:
     [{'node': 'c', 'cuts_off': 2, 'pieces': 2}, {'node': 'd', 'cuts_off': 1, 'pieces': 2}]
     """
     cut_off, pieces = cut_off_array(graph)
+    return ranked_single_points(graph, cut_off, pieces)
+
+
+def ranked_single_points(
+    graph: Graph, cut_off: np.ndarray, pieces: np.ndarray
+) -> list[dict[str, Any]]:
+    """:func:`single_points_of_failure` from the arrays of :func:`cut_off_array`."""
     points = np.flatnonzero(pieces > 0)
     points = points[np.lexsort((points, -cut_off[points]))]
     ids = graph.nodes

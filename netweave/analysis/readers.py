@@ -29,6 +29,7 @@ from expat 2.4 on, refuses entity-expansion bombs.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import math
 import os
@@ -303,16 +304,11 @@ def read_graphml(
         elif tag in ("node", "edge") and not edge_default:
             raise GraphFormatError(f"{name}: a <{tag}> outside any <graph>")
         elif tag == "node":
-            node = element.get("id")
-            if node is None or node == "":
-                raise GraphFormatError(f"{name}: a <node> has no id")
+            node = _node_id(element, name)
             values = _graphml_data(element, keys, "node", f"node {node!r}", name, ignored_data)
             builder.add_node(node, values)
         elif tag == "edge":
-            source, target = element.get("source"), element.get("target")
-            if not source or not target:
-                raise GraphFormatError(f"{name}: an <edge> lacks its source or target")
-            where = f"edge {source!r} -> {target!r}"
+            source, target, where = _edge_ends(element, name)
             own = element.get("directed")
             if own is not None and own.strip().lower() not in ("true", "false"):
                 raise GraphFormatError(f'{name}: {where} has directed="{own}"; expected true/false')
@@ -467,19 +463,14 @@ def read_gexf(
             if attribute_class:
                 attribute_class.pop()
         elif tag == "node":
-            node = element.get("id")
-            if node is None or node == "":
-                raise GraphFormatError(f"{name}: a <node> has no id")
+            node = _node_id(element, name)
             values = _gexf_attvalues(element, declared.get("node", {}), f"node {node!r}", name)
             label = element.get("label")
             if label is not None:
                 values["label"] = label
             builder.add_node(node, values, repeat_ok=dynamic)
         elif tag == "edge":
-            source, target = element.get("source"), element.get("target")
-            if not source or not target:
-                raise GraphFormatError(f"{name}: an <edge> lacks its source or target")
-            where = f"edge {source!r} -> {target!r}"
+            source, target, where = _edge_ends(element, name)
             edge_kind = element.get("type")
             if edge_kind not in (None, "directed", "undirected", "mutual"):
                 raise GraphFormatError(
@@ -560,15 +551,8 @@ def sniff_format(path: PathLike) -> str:
     'gexf'
     """
     name = Path(path).name
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(8192)
-    except FileNotFoundError:
-        raise GraphFormatError(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise GraphFormatError(f"{path} is a folder, not a network file") from None
-    except OSError as error:
-        raise GraphFormatError(f"{path} cannot be read: {error.strerror or error}") from None
+    with _opening(path), open(path, "rb") as handle:
+        head = handle.read(8192)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
         raise GraphFormatError(f"{name} is empty")
@@ -636,7 +620,7 @@ class _Builder:
         self.name = name
         self.ids: list[str] = []
         self.index: dict[str, int] = {}
-        self.attributes: dict[str, dict[str, Any]] = {}
+        self.attributes: dict[Hashable, dict[str, Any]] = {}
         self.edges: list[tuple[str, str]] = []
         self.weights: list[Any] = []
         self.directed_flags: list[bool] = []
@@ -659,15 +643,12 @@ class _Builder:
 
     def add_edge(self, source: str, target: str, weight: Any, is_directed: bool, own: bool) -> None:
         self.edges.append((source, target))
-        if weight is not None and (isinstance(weight, bool) or not isinstance(weight, int | float)):
-            try:
-                weight = float(weight)
-            except (TypeError, ValueError):
-                self.bad_weight = weight if self.bad_weight is None else self.bad_weight
-                weight = None
-        if isinstance(weight, bool):
-            self.bad_weight = weight if self.bad_weight is None else self.bad_weight
-            weight = None
+        if isinstance(weight, bool) or (weight is not None and not isinstance(weight, int | float)):
+            # A boolean is not a weight; text that reads as a number is.
+            number = None if isinstance(weight, bool) else _float_or_none(weight)
+            if number is None and self.bad_weight is None:
+                self.bad_weight = weight
+            weight = number
         if weight is not None and not math.isfinite(weight):
             raise GraphFormatError(
                 f"{self.name}: edge {source!r} -> {target!r} has weight {weight}; "
@@ -713,10 +694,8 @@ class _Builder:
                 np.concatenate([targets, sources[both_ways]]),
             )
             weights = np.concatenate([weights, weights[both_ways]])
-        ids: list[str] = self.ids
-        attributes: dict[Hashable, dict[str, Any]] = {
-            node: values for node, values in self.attributes.items()
-        }
+        ids: list[Hashable] = list(self.ids)
+        attributes = self.attributes
         if nodes is not None:
             missing = [node for node in ids if node not in nodes]
             if missing:
@@ -729,22 +708,8 @@ class _Builder:
             remap = np.array([position[node] for node in ids], dtype=np.int64)
             if sources.size:
                 sources, targets = remap[sources], remap[targets]
-            merged: dict[Hashable, dict[str, Any]] = {}
-            for node in order:  # type: ignore[assignment]
-                values = dict(attributes.get(node, {}))  # type: ignore[call-overload]
-                values.update(nodes[node])
-                merged[node] = values
-            return Graph.from_arrays(
-                len(order),
-                sources,
-                targets,
-                directed=is_directed,
-                weights=weights if weighted else None,
-                ids=order,
-                attributes=merged,
-                warnings=self.warnings,
-                name=name,
-            )
+            attributes = {node: {**attributes.get(node, {}), **nodes[node]} for node in order}
+            ids = order
         return Graph.from_arrays(
             len(ids),
             sources,
@@ -758,21 +723,46 @@ class _Builder:
         )
 
 
-def _xml_events(path: PathLike, name: str) -> Iterator[tuple[str, ElementTree.Element]]:
+@contextlib.contextmanager
+def _opening(path: PathLike, kind: str = "network file") -> Iterator[None]:
+    """Turns a file that is missing, a folder or unreadable into a GraphFormatError."""
     try:
-        # Expat fetches no external entity and (2.4+) refuses entity-expansion bombs; the files
-        # are the user's own, read to analyse them.
-        yield from ElementTree.iterparse(path, events=("start", "end"))  # noqa: S314
-    except ElementTree.ParseError as error:
-        line, column = getattr(error, "position", (0, 0))
-        reason = str(error).split(":")[0]
-        raise GraphFormatError(
-            f"{name} is not well-formed XML: {reason} at line {line}, column {column + 1}"
-        ) from None
+        yield
     except FileNotFoundError:
         raise GraphFormatError(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise GraphFormatError(f"{path} is a folder, not a {kind}") from None
     except OSError as error:
         raise GraphFormatError(f"{path} cannot be read: {error.strerror or error}") from None
+
+
+def _xml_events(path: PathLike, name: str) -> Iterator[tuple[str, ElementTree.Element]]:
+    with _opening(path):
+        try:
+            # Expat fetches no external entity and (2.4+) refuses entity-expansion bombs; the
+            # files are the user's own, read to analyse them.
+            yield from ElementTree.iterparse(path, events=("start", "end"))  # noqa: S314
+        except ElementTree.ParseError as error:
+            line, column = getattr(error, "position", (0, 0))
+            reason = str(error).split(":")[0]
+            raise GraphFormatError(
+                f"{name} is not well-formed XML: {reason} at line {line}, column {column + 1}"
+            ) from None
+
+
+def _node_id(element: ElementTree.Element, name: str) -> str:
+    node = element.get("id")
+    if not node:
+        raise GraphFormatError(f"{name}: a <node> has no id")
+    return node
+
+
+def _edge_ends(element: ElementTree.Element, name: str) -> tuple[str, str, str]:
+    """An edge's source and target, and how messages name it."""
+    source, target = element.get("source"), element.get("target")
+    if not source or not target:
+        raise GraphFormatError(f"{name}: an <edge> lacks its source or target")
+    return source, target, f"edge {source!r} -> {target!r}"
 
 
 def _local(tag: Any) -> str:
@@ -807,17 +797,17 @@ def _typed(text: str, kind: str, where: str, name: str) -> Any:
         raise GraphFormatError(f"{name}: {where}: {text!r} is not a number") from None
 
 
-def _open_text(path: PathLike) -> Any:
-    name = Path(path).name
+def _float_or_none(value: Any) -> float | None:
     try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _open_text(path: PathLike) -> Any:
+    with _opening(path, "CSV file"):
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
-    except FileNotFoundError:
-        raise GraphFormatError(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise GraphFormatError(f"{path} is a folder, not a CSV file") from None
-    except OSError as error:
-        raise GraphFormatError(f"{path} cannot be read: {error.strerror or error}") from None
-    return _CheckedText(handle, name)
+    return _CheckedText(handle, Path(path).name)
 
 
 class _CheckedText:

@@ -226,19 +226,16 @@ def recommend(
 
     adjacency = graph.skeleton_csr().astype(np.float32)
     degree = np.asarray(graph.skeleton_degree_array(), dtype=np.float64)
-    lo, hi = graph.skeleton_arrays()
-    tie_keys = np.sort(np.concatenate([lo * n + hi, hi * n + lo]))
     excluded = _excluded_keys(exclude, index, n)
     structure = _structure(graph, degree, seed)
 
     text = _TextModel(attrs, ids, semantic=semantic) if attrs else None
     per_row = max(3 * top, top + 10)
-    block = max(1, min(n, BLOCK_BUDGET // max(1, int(np.square(degree).sum() / max(n, 1)) + 1)))
-    block = min(block, 5000)
+    block = BLOCK_BUDGET // max(1, int(np.square(degree).sum() / max(n, 1)) + 1)
+    block = max(1, min(n, block, 5000))
     aa_weight, ra_weight = _neighbour_weights(degree)
     aa_right = sparse.diags(aa_weight.astype(np.float32)) @ adjacency
     ra_right = sparse.diags(ra_weight.astype(np.float32)) @ adjacency
-    cn_right = adjacency
     rows_wanted = np.flatnonzero(wanted)
 
     def one_block(start: int) -> dict[str, np.ndarray]:
@@ -247,13 +244,13 @@ def recommend(
         left = adjacency[rows]
         parts["aa"] = (left @ aa_right).tocsr()
         parts["ra"] = (left @ ra_right).tocsr()
-        parts["cn"] = (left @ cn_right).tocsr()
+        parts["cn"] = (left @ adjacency).tocsr()
         if text is not None:
             parts.update(text.block(rows, TEXT_NEIGHBOURS))
         weaver_part = structure.weaver_block(rows, top)
         if weaver_part is not None:
             parts["weaver"] = weaver_part
-        return _score_block(rows, parts, n, structure, tie_keys, excluded, blocked, per_row)
+        return _score_block(rows, parts, n, structure, excluded, blocked, per_row)
 
     starts = range(0, rows_wanted.size, block)
     if len(starts) < 2:
@@ -338,7 +335,8 @@ class _Structure:
 def _structure(graph: Graph, degree: np.ndarray, seed: int) -> _Structure:
     from netweave.analysis.centrality import coreness_array
     from netweave.analysis.communities import community_array
-    from netweave.analysis.roles import hub_threshold
+    from netweave.analysis.fragility import other_communities_array
+    from netweave.analysis.roles import hub_array
 
     n = degree.size
     communities, _ = community_array(graph, seed=seed)
@@ -349,17 +347,11 @@ def _structure(graph: Graph, degree: np.ndarray, seed: int) -> _Structure:
     newcomer = degree <= 1
     lo, hi = graph.skeleton_arrays()
     # Weavers: members whose ties reach the most other communities (at least two), then degree.
-    reach = np.zeros(n, dtype=np.int64)
-    if lo.size:
-        ends = np.concatenate([lo, hi])
-        other = np.concatenate([communities[hi], communities[lo]])
-        crossing = other != communities[ends]
-        pairs = np.unique(ends[crossing] * (n + 1) + other[crossing] + 1)
-        reach = np.bincount(pairs // (n + 1), minlength=n)
+    reach = other_communities_array(graph, communities)
     order = np.lexsort((np.arange(n), -degree, -reach))
     weavers = order[reach[order] >= 2]
     # A member with at most two ties, one of them to a hub, reaches the network through that hub.
-    hub = degree >= hub_threshold(degree.astype(np.int64))
+    hub = hub_array(graph)
     main_hub = np.full(n, -1, dtype=np.int64)
     if lo.size:
         for a, b in ((lo, hi), (hi, lo)):
@@ -401,7 +393,6 @@ def _score_block(
     parts: Mapping[str, sparse.csr_matrix],
     n: int,
     structure: _Structure,
-    tie_keys: np.ndarray,
     excluded: np.ndarray,
     blocked: np.ndarray,
     per_row: int,
@@ -421,7 +412,7 @@ def _score_block(
     source = rows[local]
     pair = source * n + target
     keep = (source != target) & ~blocked[target]
-    keep &= ~_member(pair, tie_keys) & ~_member(pair, excluded)
+    keep &= ~_member(pair, structure.tie_keys) & ~_member(pair, excluded)
     source, target = source[keep], target[keep]
     values = {name: column[keep] for name, column in values.items()}
     zero = np.zeros(source.size)
@@ -534,8 +525,6 @@ class _TextModel:
         *,
         semantic: bool = False,
     ):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self.attrs = attrs
         self.ids = ids
         self._topic_cache: dict[int, tuple[list[str], set[str], set[str]]] = {}
@@ -554,19 +543,13 @@ class _TextModel:
             docs = [
                 " ".join(attrs.get(node, {}).get(key, "") for key in TEXT_FIELDS) for node in ids
             ]
-            self.profile = self._fit(TfidfVectorizer, docs)
+            self.profile = self._fit(docs)
         offers = [attrs.get(node, {}).get("offers", "") for node in ids]
         seeks = [attrs.get(node, {}).get("seeks", "") for node in ids]
         self.offers: sparse.csr_matrix | None = None
         self.seeks: sparse.csr_matrix | None = None
         if any(offers) and any(seeks):
-            vectorizer = TfidfVectorizer(
-                stop_words="english",
-                ngram_range=(1, 2),
-                sublinear_tf=True,
-                dtype=np.float32,
-                max_df=_max_df(len(offers)),
-            )
+            vectorizer = _vectorizer(len(offers))
             try:
                 vectorizer.fit(offers + seeks)
             except ValueError:  # nothing but stop words
@@ -585,18 +568,11 @@ class _TextModel:
         self.groups = groups
 
     @staticmethod
-    def _fit(factory: Any, docs: list[str]) -> sparse.csr_matrix | None:
+    def _fit(docs: list[str]) -> sparse.csr_matrix | None:
         if not any(doc.strip() for doc in docs):
             return None
-        vectorizer = factory(
-            stop_words="english",
-            ngram_range=(1, 2),
-            sublinear_tf=True,
-            dtype=np.float32,
-            max_df=_max_df(len(docs)),
-        )
         try:
-            matrix: sparse.csr_matrix = vectorizer.fit_transform(docs).tocsr()
+            matrix: sparse.csr_matrix = _vectorizer(len(docs)).fit_transform(docs).tocsr()
         except ValueError:
             return None
         return matrix
@@ -656,6 +632,19 @@ class _TextModel:
             if overlap > best_overlap:
                 best, best_overlap = phrase, overlap
         return best
+
+
+def _vectorizer(documents: int) -> Any:
+    """The TF-IDF of profiles and of offers/seeks: English words and two-word phrases."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        stop_words="english",
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        dtype=np.float32,
+        max_df=_max_df(documents),
+    )
 
 
 def _max_df(documents: int) -> float | int:
@@ -876,6 +865,10 @@ def evaluate_recommendations(
         pairs = [(c, t) for c, t in pairs if t != s and t not in partners[s] and c < 0]
         shared[s] = [t for _, t in sorted(pairs)]
     results["shared_neighbours"] = {k: score(shared, k) for k in ks}
+    new_of: dict[Hashable, list[frozenset[Hashable]]] = {}
+    for pair in new:
+        for node in pair:
+            new_of.setdefault(node, []).append(pair)
     random_figures: dict[int, dict[str, float]] = {}
     for k in ks:
         hits = recommended = 0.0
@@ -886,7 +879,7 @@ def evaluate_recommendations(
                 continue
             take = min(k, pool)
             recommended += take
-            mine = [pair for pair in new if ids[s] in pair]
+            mine = new_of.get(ids[s], [])
             hits += take * len(mine) / pool
             for pair in mine:
                 miss_all[pair] = miss_all.get(pair, 1.0) * (1 - take / pool)

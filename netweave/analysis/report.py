@@ -20,7 +20,7 @@ from netweave.analysis.centrality import coreness_array, pagerank_array
 from netweave.analysis.communities import community_array
 from netweave.analysis.coreperiphery import block_densities, core_periphery_array
 from netweave.analysis.figures import network_figures
-from netweave.analysis.fragility import brokers, cut_off_array
+from netweave.analysis.fragility import brokers, cut_off_array, ranked_single_points
 from netweave.analysis.graph import Graph
 from netweave.analysis.paths import (
     EXACT_BUDGET,
@@ -185,15 +185,11 @@ def _report(
     labels = role_array(
         graph, in_core=in_core, core_density=densities["core_density"], communities=communities
     )
-    hubs = np.flatnonzero(partners >= hub_threshold(partners)) if n else np.zeros(0, np.int64)
+    threshold = hub_threshold(partners) if n else 0.0
+    hubs = np.flatnonzero(partners >= threshold)
     hubs = hubs[np.lexsort((hubs, -partners[hubs]))]
     ids = graph.nodes
-    points = np.flatnonzero(pieces > 0)
-    points = points[np.lexsort((points, -cut_off[points]))]
-    single_points: list[dict[str, Any]] = [
-        {"node": ids[point], "cuts_off": int(cut_off[point]), "pieces": int(pieces[point])}
-        for point in points.tolist()
-    ]
+    single_points = ranked_single_points(graph, cut_off, pieces)
     top_brokers = brokers(graph, betweenness=betweenness, communities=communities)
     core_ids = [ids[position] for position in np.flatnonzero(in_core).tolist()]
     report: dict[str, Any] = {"name": graph.name}
@@ -235,7 +231,7 @@ def _report(
         core_correlation=correlation,
         worst_cut=(graph.label(worst["node"]), worst["cuts_off"]) if worst else None,
         name_format=name_format,
-        hub_threshold=hub_threshold(partners) if n else 0.0,
+        hub_threshold=threshold,
     )
     report["exact"] = plan.exact
     report["estimated"] = summarize_errors(plan, paths)

@@ -3,19 +3,13 @@
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+from netweave.analysis.tests.conftest import DATA, ROOT
 
 
 class ConsoleScriptTests:
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        script = shutil.which("netweave") or str(
-            Path(__file__).resolve().parents[3] / ".venv/bin/netweave"
-        )
-        return subprocess.run(
-            [script, "analyze", *args], capture_output=True, text=True, timeout=120
-        )
+        return self._run_command("analyze", *args)
 
     def test_it_prints_the_report_of_a_real_network_as_json(self):
         result = self._run(str(DATA / "networks/zachary_karate/karate_edges.csv"), "--json")
@@ -48,7 +42,5 @@ class ConsoleScriptTests:
         assert max(per_source.values()) <= 2
 
     def _run_command(self, *args: str) -> subprocess.CompletedProcess[str]:
-        script = shutil.which("netweave") or str(
-            Path(__file__).resolve().parents[3] / ".venv/bin/netweave"
-        )
+        script = shutil.which("netweave") or str(ROOT / ".venv/bin/netweave")
         return subprocess.run([script, *args], capture_output=True, text=True, timeout=120)

@@ -226,6 +226,18 @@ class GraphmlReadingTests:
         assert graph.weights() is None
         assert "not numbers" in graph.warnings[0]
 
+    def test_it_ignores_a_boolean_weight_rather_than_reading_false_as_zero(self, tmp_path):
+        path = tmp_path / "flags.graphml"
+        path.write_text(
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+            '<key id="w" for="edge" attr.name="weight" attr.type="boolean"/>'
+            '<graph edgedefault="undirected"><node id="a"/><node id="b"/>'
+            '<edge source="a" target="b"><data key="w">false</data></edge></graph></graphml>'
+        )
+        graph = read_graphml(path)
+        assert graph.weights() is None
+        assert graph.warnings == ["edge weights that are not numbers (such as False) were ignored"]
+
     @pytest.mark.parametrize("name", INVALID_GRAPHML)
     def test_it_rejects_invalid_files_with_a_message_naming_the_file(self, name):
         path = shared("formats", "graphml", "igraph_c", name)
