@@ -16,6 +16,7 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Hashable
 from pathlib import Path
 
 import numpy as np
@@ -73,7 +74,7 @@ WORDS = [
 ]
 
 
-def generate(members: int, ties: int, seed: int) -> tuple[Graph, dict[str, dict[str, str]]]:
+def generate(members: int, ties: int, seed: int) -> tuple[Graph, dict[Hashable, dict[str, str]]]:
     rng = np.random.default_rng(seed)
     group_size = 100
     groups = np.arange(members) // group_size
@@ -92,7 +93,7 @@ def generate(members: int, ties: int, seed: int) -> tuple[Graph, dict[str, dict[
     phrases = [f"{a} {b}" for a in WORDS for b in WORDS if a != b]
     topics = rng.integers(0, len(phrases), size=(members // group_size + 1, 12))
     skills = rng.integers(0, len(phrases), size=(members, 4))
-    profiles: dict[str, dict[str, str]] = {}
+    profiles: dict[Hashable, dict[str, str]] = {}
     for i in range(members):
         own = topics[groups[i]]
         pick = rng.choice(own, size=4, replace=False)

@@ -90,6 +90,7 @@ def child(engine: str, database_url: str, data_dir: str, members: int, rounds: i
     coordinator = make_member(
         network, Role.COORDINATOR, name="Bench Coordinator", email="bench-coord@bench.example.org"
     )
+    assert coordinator.user is not None
     setup_test_environment(debug=False)
     pages = {}
     for name, login, url in [

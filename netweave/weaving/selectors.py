@@ -423,3 +423,14 @@ def _pair_kinds(snapshot: Snapshot) -> dict[tuple[int, int], set[str]]:
         pair = _pair(int(edge[0]), int(edge[1]))
         kinds[pair] = set(info[at]["kinds"]) if at < len(info) else {"unknown"}
     return kinds
+
+
+def introductions_awaiting(*, network: Any, person: Person | None) -> list[Introduction]:
+    """Introductions waiting for `person`'s answer (for the network's home page), oldest first."""
+    if person is None:
+        return []
+    rows = Introduction.objects.filter(network=network, status=Introduction.Status.PROPOSED).filter(
+        Q(person_a=person, a_answer=Introduction.Answer.PENDING)
+        | Q(person_b=person, b_answer=Introduction.Answer.PENDING)
+    )
+    return list(rows.select_related("person_a", "person_b").order_by("created_at", "id")[:20])

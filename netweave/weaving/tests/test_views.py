@@ -366,3 +366,26 @@ class OptingOutTests:
         assert response.json()["open_to_introductions"] is False
         cast.member.refresh_from_db()
         assert cast.member.open_to_introductions is False
+
+
+class HomePageNoticeTests:
+    def test_the_network_home_tells_a_member_an_introduction_awaits_their_answer(
+        self, cast, woven
+    ) -> None:
+        introduction = introduction_propose(
+            network=cast.network, proposed_by=cast.coordinator, person_a=cast.member, person_b=woven
+        )
+        home = reverse("networks:home", args=["cast"])
+        page = client_for(cast, "member").get(home).content.decode()
+        assert "1 introduction is waiting for your answer" in page
+        assert reverse("weaving:introduction", args=["cast", introduction.pk]) in page
+        assert "Would you like to meet Beatriz Okafor?" in page
+        # Answered: the notice goes; others never see it.
+        introduction_answer(introduction=introduction, person=cast.member, accept=True)
+        assert (
+            "waiting for your answer" not in client_for(cast, "member").get(home).content.decode()
+        )
+        assert (
+            "waiting for your answer" not in client_for(cast, "steward").get(home).content.decode()
+        )
+        assert "waiting for your answer" not in Client().get(home).content.decode()
