@@ -19,6 +19,8 @@ urlpatterns = [
     path("n/<slug:network_slug>/", include("netweave.ties.map_urls")),
     path("n/<slug:network_slug>/", include("netweave.surveys.urls")),
     path("n/<slug:network_slug>/", include("netweave.weaving.urls")),
+    path("n/<slug:network_slug>/", include("netweave.library.urls")),
+    path("n/<slug:network_slug>/", include("netweave.field.urls")),
     path("", include("netweave.networks.urls")),
 ]
 

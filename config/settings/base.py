@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "netweave.ties",
     "netweave.surveys",
     "netweave.weaving",
+    "netweave.library",
+    "netweave.field",
     "netweave.lib",
 ]
 
@@ -191,6 +193,36 @@ NETWEAVE_SEMANTIC_MATCHING = os.environ.get("NETWEAVE_SEMANTIC_MATCHING", "") in
     "true",
     "yes",
 )
+
+# The resource center: uploads (size and types), the link checker and review dates.
+NETWEAVE_LIBRARY_MAX_UPLOAD_BYTES = int(
+    os.environ.get("NETWEAVE_LIBRARY_MAX_UPLOAD_BYTES", 25 * 1000 * 1000)
+)
+NETWEAVE_LIBRARY_UPLOAD_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".zip": "application/zip",
+}
+NETWEAVE_LIBRARY_REVIEW_MONTHS = 12  # a new resource's review-by date, from its publication
+NETWEAVE_LINK_CHECK_DAYS = 30  # how often each link is checked again
+# Feeds: what a fetch may take, and whether it may reach private or loopback addresses (tests
+# and intranet feeds; never on a public server).
+NETWEAVE_FEED_TIMEOUT_SECONDS = 20
+NETWEAVE_FEED_MAX_BYTES = 5 * 1000 * 1000
+NETWEAVE_FEED_ALLOW_PRIVATE_ADDRESSES = env_bool("NETWEAVE_FEED_ALLOW_PRIVATE_ADDRESSES", False)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken

@@ -24,6 +24,9 @@ from ninja.operation import Operation
 from netweave.accounts.api import router as tokens_router
 from netweave.api.auth import OPTIONAL_AUTH, AnonymousAccess
 from netweave.api.errors import register_error_handlers
+from netweave.field.api import router as field_router
+from netweave.library.api import router as library_router
+from netweave.library.feed_api import router as feeds_router
 from netweave.networks.api import router as networks_router
 from netweave.people.api import me_router
 from netweave.people.api import router as people_router
@@ -123,3 +126,6 @@ api.add_router("", tokens_router)
 api.add_router("", surveys_router)
 api.add_router("", ties_router)
 api.add_router("", weaving_router)
+api.add_router("", library_router)
+api.add_router("", feeds_router)
+api.add_router("", field_router)

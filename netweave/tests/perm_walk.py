@@ -24,6 +24,7 @@ from netweave.surveys.services import survey_create, wave_create, wave_open
 from netweave.ties.models import Snapshot, Tie
 from netweave.ties.services import snapshot_compute, snapshot_take, tie_add
 from netweave.weaving.models import Introduction, Recommendation, RecommendationRun
+from netweave.tests.permission_areas import AREAS
 from netweave.weaving.services import introduction_propose
 
 # --- the URL patterns -----------------------------------------------------------------------------
@@ -216,6 +217,9 @@ class World:
     # Weaving rows belong to people: each member, steward and coordinator gets their own.
     recommendations: dict[str, Recommendation]
     introductions: dict[str, Introduction]
+    # Rows of the areas in permission_areas.py (library, feeds, field, ...), by the names their
+    # `build` gives them; their FILLERS read them from here.
+    extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def build(cls, cast: Cast, *, network: Network | None = None) -> World:
@@ -250,6 +254,9 @@ class World:
         wave = wave_create(survey=survey)
         wave_open(wave=wave, actor=None)
         recommendations, introductions = _weaving_rows(cast, network, person, other)
+        extras: dict[str, Any] = {}
+        for area in AREAS:
+            extras.update(area.build(cast, network, person, other))
         tokens, raw_tokens = {}, {}
         for role in ("coordinator", "steward", "member", "observer", "other_member", "outsider"):
             user = cast.user(role)
@@ -270,6 +277,7 @@ class World:
             raw_tokens=raw_tokens,
             recommendations=recommendations,
             introductions=introductions,
+            extras=extras,
         )
 
     def token_for(self, role: str) -> ApiToken:
@@ -341,6 +349,8 @@ KWARG_FILLERS: dict[str, Filler] = {
     "recommendation_id": lambda w, role: w.recommendation_for(role).pk,
     "introduction_id": lambda w, role: w.introduction_for(role).pk,
     "answer_token": lambda w, role: w.introduction_for("member").b_token,
+    # the areas' own parameters (permission_areas.py)
+    **{name: filler for area in AREAS for name, filler in area.FILLERS.items()},
     # Django admin: staff is checked before any object is looked up.
     "object_id": lambda w, role: str(w.cast.coordinator.user_id),
     "id": lambda w, role: str(w.cast.coordinator.user_id),

@@ -46,6 +46,7 @@ from netweave.tests.perm_walk import (
     route_shape,
     url_for,
 )
+from netweave.tests.permission_areas import AREAS  # noqa: F401  (merges the areas' entries)
 from netweave.tests.permission_table import API, GROUPS, PAGES, ApiOp, Page
 
 ROUTES = named_routes()

@@ -1,0 +1,26 @@
+"""Areas of the product that keep their permission entries in a module of their own, so that
+each app's pages and operations are listed beside the rows the walk needs for them.
+
+Each area module has:
+- `PAGES` and `API`: entries as in permission_table.py (merged into its dicts here);
+- `FILLERS`: URL and path parameters by name, as in perm_walk.KWARG_FILLERS, reading
+  `world.extras`;
+- `build(cast, network, person, other) -> dict`: the rows its fillers need, made in `network`
+  (called for cast.network and for cast.other_network; `person` is a plain member there and
+  `other` a second person of that network).
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from netweave.tests import perm_feeds, perm_field, perm_library
+from netweave.tests.permission_table import API, PAGES
+
+AREAS: list[ModuleType] = [perm_library, perm_feeds, perm_field]
+
+for _area in AREAS:
+    _clash = (PAGES.keys() & _area.PAGES.keys()) | (API.keys() & _area.API.keys())
+    assert not _clash, f"{_area.__name__} repeats entries of permission_table.py: {_clash}"
+    PAGES.update(_area.PAGES)
+    API.update(_area.API)
