@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,8 +22,5 @@ urlpatterns = [
     path("n/<slug:network_slug>/", include("netweave.field.urls")),
     path("", include("netweave.networks.urls")),
 ]
-
-if settings.DEBUG:  # pragma: no cover - development convenience
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in development: the library serves
+# each file through a view that checks the viewer may see it (library:resource_file).

@@ -22,6 +22,7 @@ const BUNDLES = [
   ["src/map.js", "netweave-map.js"],
   ["src/health.js", "netweave-health.js"],
   ["src/weaving.js", "netweave-weaving.js"],
+  ["src/field.js", "netweave-field.js"],
 ];
 
 async function copyVendorFile(source, target) {

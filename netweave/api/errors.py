@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from netweave.field.services import FieldError
+from netweave.library.ingest import FeedError
+from netweave.library.services import LibraryError
 from netweave.networks.services import NetworkError
 from netweave.people.services import NotAllowed, PeopleError
 from netweave.surveys.services import SurveyError
@@ -131,9 +134,12 @@ def register_error_handlers(api: NinjaAPI) -> None:
         (PeopleError, _conflict),
         (NotAllowed, _not_allowed),
         (NetworkError, _conflict),
-        # A request that breaks a survey or weaving rule clashes with the current state.
+        # A request that breaks a rule of the services (surveys, weaving, library, feeds, field) clashes with the current state.
         (SurveyError, _conflict),
         (WeavingError, _conflict),
+        (FieldError, _conflict),
+        (LibraryError, _conflict),
+        (FeedError, _conflict),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, partial(handler, api))

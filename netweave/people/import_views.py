@@ -1,7 +1,10 @@
 """Import pages: upload a file, watch the dry run, read its report, then import for real.
 
-The work runs in the background (importing.import_job_run); the job page polls a partial with
-htmx until the job is finished."""
+One page serves every kind of import (members, organizations, resources, products,
+investments): the coordinator chooses the kind, and `?kind=resources` preselects it for the
+links from the resource center and the field trackers. `?template=<kind>` downloads a CSV with
+the kind's columns and an example row. The work runs in the background
+(importing.import_job_run); the job page polls a partial with htmx until the job is finished."""
 
 from __future__ import annotations
 
@@ -20,13 +23,14 @@ from netweave.networks.decorators import network_view
 from netweave.networks.permissions import Capability
 from netweave.people import selectors
 from netweave.people.importing import (
-    ORGANIZATION_COLUMNS,
-    PEOPLE_COLUMNS,
+    KINDS,
     PREVIEW_ROWS,
     VCARD_SUFFIXES,
     ImportNotAllowed,
+    import_columns,
     import_job_commit,
     import_job_create,
+    import_template,
 )
 from netweave.people.models import ImportJob
 
@@ -40,8 +44,7 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy(
-            "CSV saved as UTF-8 with a header row, for members or organizations; or a vCard "
-            "file (.vcf) for members."
+            "CSV saved as UTF-8 with a header row; or, for members, a vCard file (.vcf)."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.vcf,.vcard,text/csv"}),
     )
@@ -90,32 +93,55 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
 @network_view(Capability.MANAGE_MEMBERS)
 def import_start(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    network = access.network
+    if request.method == "GET" and "template" in request.GET:
+        return _template_download(network, request.GET["template"])
+    kind = request.GET.get("kind", "")
+    form = ImportUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": kind} if kind in KINDS else None,
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = import_job_create(
-            network=access.network,
+            network=network,
             kind=form.cleaned_data["kind"],
             filename=upload.name,
             content=upload.read(),
             dry_run=True,
             created_by=access.person,
         )
-        return redirect("people:import_detail", access.network.slug, job.pk)
+        return redirect("people:import_detail", network.slug, job.pk)
     return render(
         request,
         "people/import_start.html",
         {
-            "network": access.network,
+            "network": network,
             "access": access,
             "nav": "manage",
             "form": form,
             "jobs": selectors.import_jobs(access=access)[:RECENT_JOBS],
-            "people_columns": PEOPLE_COLUMNS,
-            "organization_columns": ORGANIZATION_COLUMNS,
+            "columns": {name: import_columns(name) for name in KINDS},
+            "phases": list(network.phase_model or []),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _template_download(network: Any, kind: str) -> HttpResponse:
+    if kind not in KINDS:
+        return HttpResponse(
+            _("There is no template for “%(kind)s”; the kinds are: %(kinds)s.")
+            % {"kind": kind, "kinds": ", ".join(KINDS)},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    # With a byte order mark, so that spreadsheet programs open it as UTF-8.
+    body = "\ufeff" + import_template(network=network, kind=kind)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="netweave-{kind}-template.csv"'
+    return response
 
 
 @network_view(Capability.MANAGE_MEMBERS)

@@ -7,7 +7,10 @@ one transaction, or nothing at all when any row is bad.
 
 `import_file()` does the work and is what the CLI (`manage.py import_people`) and the benchmarks
 call; `import_job_create()` / `import_job_run()` run it in the background for the import pages,
-with its progress stored on the `ImportJob`.
+with its progress stored on the `ImportJob`. The same entry points, pages and jobs import
+resources (netweave/library/importing.py), products and investments (netweave/field/importing.py):
+`import_file` hands those kinds to lib.csvimport.import_rows. The shared machinery (the report,
+reading and decoding the file, progress, bulk writes) lives in netweave/lib/csvimport.py.
 
 What an import does to what is already there:
 
@@ -41,27 +44,47 @@ services.person_search_text, so the directory finds imported people as it finds 
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any, TypeVar, cast
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models.functions import Lower
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from netweave.lib.csvimport import (
+    LOOKUP_CHUNK,
+    MAX_STORED_ERRORS,
+    PREVIEW_ROWS,
+    WRITE_BATCH,
+    ImportReport,
+    Progress,
+    RawRow,
+    RowError,
+    RowProblems,
+    by_name,
+    decode,
+    import_rows,
+    read_csv,
+    template_csv,
+    too_large,
+)
+from netweave.lib.csvimport import New as _New
+from netweave.lib.csvimport import Ticker as _Ticker
+from netweave.lib.csvimport import WriteTicker as _WriteTicker
+from netweave.lib.csvimport import by_lower as _by_lower
+from netweave.lib.csvimport import choice_values as _values
+from netweave.lib.csvimport import chunks as _chunks
+from netweave.lib.csvimport import insert as _insert
+from netweave.lib.csvimport import languages_by_name as _languages_by_name
+from netweave.lib.csvimport import update_rows as _update_rows
 from netweave.networks.models import Network
-from netweave.people.csvio import decode_upload
 from netweave.people.models import (
     Affiliation,
     ImportJob,
@@ -73,24 +96,30 @@ from netweave.people.models import (
 )
 from netweave.people.services import PeopleError, normalize_tags, person_search_text
 
+if TYPE_CHECKING:
+    from netweave.lib.csvimport import CsvKind
+
 __all__ = [
+    "COLUMNS",
     "KINDS",
+    "MAX_STORED_ERRORS",
     "ORGANIZATION_COLUMNS",
     "PEOPLE_COLUMNS",
+    "PREVIEW_ROWS",
     "VCARD_SUFFIXES",
     "ImportNotAllowed",
     "ImportReport",
     "RowError",
+    "csv_kind",
+    "import_columns",
     "import_file",
     "import_job_commit",
     "import_job_create",
     "import_job_run",
+    "import_template",
 ]
 
 logger = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]
-T = TypeVar("T")
 
 PEOPLE_COLUMNS = (
     "name", "email", "organization", "title", "country", "city", "languages", "expertise",
@@ -100,7 +129,9 @@ ORGANIZATION_COLUMNS = ("name", "kind", "country", "sector", "website", "descrip
 # Written by the directory export (csvio.EXPORT_COLUMNS) but not something an import sets.
 IGNORED_COLUMNS = {"people": ("status", "joined"), "organizations": ()}
 COLUMNS = {"people": PEOPLE_COLUMNS, "organizations": ORGANIZATION_COLUMNS}
-KINDS = tuple(COLUMNS)
+# Members and organizations are imported here; resources (netweave.library.importing) and
+# products and investments (netweave.field.importing) through lib.csvimport.import_rows.
+KINDS = ("people", "organizations", "resources", "products", "investments")
 VCARD_SUFFIXES = (".vcf", ".vcard")
 # Where each person field comes from in a vCard, to name the "column" of a problem.
 VCARD_PROPERTIES = {
@@ -108,236 +139,65 @@ VCARD_PROPERTIES = {
     "city": "ADR", "bio": "NOTE", "links": "URL",
 }  # fmt: skip
 
-MAX_STORED_ERRORS = 1000  # a report in the database keeps this many; error_count says how many
-PREVIEW_ROWS = 100
-LOOKUP_CHUNK = 900  # ids or names per IN (...) query: under SQLite's 999-variable limit
-WRITE_BATCH = 2000
 MAX_LENGTHS = {"name": 200, "organization": 200, "title": 200, "city": 120, "sector": 120}
 # Names people commonly write that are neither the ISO code nor django-countries' English name.
 COUNTRY_ALIASES = {"uk": "GB", "great britain": "GB", "england": "GB", "united states": "US"}
+# The example row of each template the import page offers.
+EXAMPLES = {
+    "people": {
+        "name": "Amara Okafor", "email": "amara@example.org", "organization": "Lagos Health Lab",
+        "title": "Research lead", "country": "NG", "city": "Lagos", "languages": "en;fr",
+        "expertise": "HIV prevention;community health", "interests": "vaccines",
+        "offers": "Field sites in Lagos", "seeks": "Partners for a trial", "bio": "",
+        "role": "member", "map_consent": "named",
+    },
+    "organizations": {
+        "name": "Lagos Health Lab", "kind": "university", "country": "NG",
+        "sector": "Research", "website": "https://example.org", "description": "",
+    },
+}  # fmt: skip
+
+
+def csv_kind(kind: str) -> CsvKind | None:
+    """The import of `kind` when it is one that lib.csvimport.import_rows runs (not people or
+    organizations, which this module imports itself)."""
+    if kind == "resources":
+        from netweave.library.importing import RESOURCES
+
+        return RESOURCES
+    if kind == "products":
+        from netweave.field.importing import PRODUCTS
+
+        return PRODUCTS
+    if kind == "investments":
+        from netweave.field.importing import INVESTMENTS
+
+        return INVESTMENTS
+    return None
+
+
+def import_columns(kind: str) -> tuple[str, ...]:
+    spec = csv_kind(kind)
+    return spec.columns if spec is not None else COLUMNS[kind]
+
+
+def import_template(*, network: Network, kind: str) -> str:
+    """The CSV template of `kind`: its header row and one example row that passes the check."""
+    spec = csv_kind(kind)
+    if spec is not None:
+        return template_csv(spec.columns, spec.example(network))
+    return template_csv(COLUMNS[kind], EXAMPLES[kind])
 
 
 class ImportNotAllowed(PeopleError):
     """An import job cannot be committed (it had errors, or is not a finished dry run)."""
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem: `line` 0 means the whole file; 1 is the header row."""
-
-    line: int
-    column: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    total_rows: int = 0
-    to_create: int = 0
-    to_update: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    committed: bool = False
-    kind: str = ""
-    filename: str = ""
-    dry_run: bool = True
-    new_memberships: int = 0
-    new_organizations: int = 0
-    warnings: list[RowError] = field(default_factory=list)
-    # The first rows with what will happen to each: {"line", "name", "action", "changes"}.
-    preview: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def bad_rows(self) -> int:
-        return len({error.line for error in self.errors})
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "filename": self.filename,
-            "dry_run": self.dry_run,
-            "committed": self.committed,
-            "total_rows": self.total_rows,
-            "to_create": self.to_create,
-            "to_update": self.to_update,
-            "unchanged": self.unchanged,
-            "new_memberships": self.new_memberships,
-            "new_organizations": self.new_organizations,
-            "error_count": len(self.errors),
-            "bad_rows": self.bad_rows,
-            "errors": [asdict(error) for error in self.errors[:MAX_STORED_ERRORS]],
-            "warnings": [asdict(warning) for warning in self.warnings[:MAX_STORED_ERRORS]],
-            "preview": self.preview,
-        }
-
-    def error(self, line: int, column: str, message: str) -> None:
-        self.errors.append(RowError(line, column, message))
-
-
 # --- reading the file ----------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class RawRow:
-    """One record of the file: its first line and its non-empty cells by column name."""
-
-    line: int
-    values: dict[str, str]
-
-
-def _file_problem(content: bytes) -> str | None:
-    """Files that are plainly not text get a message that says what to do instead."""
-    head = content[:8192]
-    if head.startswith(b"PK\x03\x04"):
-        return _(
-            "This is a spreadsheet workbook (.xlsx or .ods), not a CSV file. In your spreadsheet "
-            "program choose “Save as” → “CSV UTF-8 (comma delimited)” and upload that file."
-        )
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return _(
-            "This is an old Excel workbook (.xls), not a CSV file. Save it as “CSV UTF-8 (comma "
-            "delimited)” and upload that file."
-        )
-    if head.startswith(b"%PDF"):
-        return _("This is a PDF document, not a CSV file. Upload a CSV (UTF-8) file.")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _(
-            "The file is UTF-16 text. Save it as “CSV UTF-8 (comma delimited)” and upload it again."
-        )
-    if b"\x00" in head:
-        return _("This is a binary file, not CSV text. Upload a CSV (UTF-8) file.")
-    return None
-
-
-def _decode(content: bytes, report: ImportReport) -> str | None:
-    problem = _file_problem(content)
-    if problem:
-        report.error(0, "", problem)
-        return None
-    try:
-        return decode_upload(content)
-    except ValueError as error:
-        try:
-            content.decode("utf-8-sig")
-            line = 0
-        except UnicodeDecodeError as decode_error:
-            offset = 3 if content.startswith(b"\xef\xbb\xbf") else 0
-            line = content[: decode_error.start + offset].count(b"\n") + 1
-        report.error(line, "", str(error))
-        return None
-
-
-def _column_key(header: str) -> str:
-    """ "Map consent", "map-consent" and "MAP_CONSENT" all name the column map_consent."""
-    return "_".join(header.strip().lower().replace("-", " ").split())
-
-
-def _delimiter(header_line: str) -> str:
-    """Spreadsheets in French or Spanish settings write CSV with semicolons; both are accepted."""
-    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def _read_csv(text: str, kind: str, report: ImportReport) -> list[RawRow]:
-    if not text.strip():
-        report.error(0, "", _("The file is empty."))
-        return []
-    columns = COLUMNS[kind]
-    ignored = IGNORED_COLUMNS[kind]
-    header_line = text.lstrip("\r\n").splitlines()[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(header_line))
-    records = _records(reader, report)
-    header: list[str] | None = None
-    start = 1
-    for number, record in records:
-        if any(cell.strip() for cell in record):
-            header, start = record, number
-            break
-    if header is None:
-        if not report.errors:
-            report.error(0, "", _("The file is empty."))
-        return []
-    keys = [_column_key(cell) for cell in header]
-    known = set(columns) | set(ignored)
-    if not any(key in known for key in keys):
-        shown = ", ".join(cell.strip() for cell in header[:4] if cell.strip())
-        report.error(
-            start,
-            "",
-            _(
-                "The first line must be a header row naming the columns, for example: "
-                "%(example)s. It has none of the column names this import knows (it starts "
-                "with: %(cells)s)."
-            )
-            % {"example": ",".join(columns[:4]), "cells": shown},
-        )
-        return []
-    seen: set[str] = set()
-    for cell, key in zip(header, keys, strict=True):
-        if not key:
-            continue
-        if key not in known:
-            report.error(
-                start,
-                cell.strip(),
-                _("Unknown column “%(column)s”. Rename or remove it; the columns are: %(known)s.")
-                % {"column": cell.strip(), "known": ", ".join(columns)},
-            )
-        elif key in seen:
-            report.error(start, key, _("The column “%(column)s” appears twice.") % {"column": key})
-        seen.add(key)
-    if "name" not in seen:
-        report.error(
-            start, "name", _("The header row has no “name” column; every row needs a name.")
-        )
-    if report.errors:
-        return []
-    keep = [(i, key) for i, key in enumerate(keys) if key in columns]
-    width = len(keys)
-    rows: list[RawRow] = []
-    for line, record in records:
-        if not any(cell.strip() for cell in record):  # blank, or only spaces
-            continue
-        if len(record) > width and any(cell.strip() for cell in record[width:]):
-            report.error(
-                line,
-                "",
-                _("This row has %(cells)d cells but the header names %(columns)d columns.")
-                % {"cells": len(record), "columns": width},
-            )
-            continue
-        size = len(record)
-        values = {key: record[i].strip() for i, key in keep if i < size and record[i]}
-        if values:
-            rows.append(RawRow(line, {k: v for k, v in values.items() if v}))
-    if not rows and not report.errors:
-        report.error(0, "", _("The file has a header row but no rows to import."))
-    return rows
-
-
-def _records(reader: Any, report: ImportReport) -> Iterator[tuple[int, list[str]]]:
-    """(first line, cells) for each record: a quoted cell may run over several lines."""
-    previous_end = 0
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            report.error(
-                previous_end + 1,
-                "",
-                _("This line cannot be read as CSV (%(problem)s). Check its quotes.")
-                % {"problem": error},
-            )
-            return
-        yield previous_end + 1, record
-        previous_end = reader.line_num
+    return read_csv(text, columns=COLUMNS[kind], ignored=IGNORED_COLUMNS[kind], report=report)
 
 
 def _read_vcards(text: str, report: ImportReport) -> list[RawRow]:
@@ -442,34 +302,8 @@ def _countries_by_name() -> dict[str, str]:
     return table
 
 
-@functools.lru_cache(maxsize=1)
-def _languages_by_name() -> dict[str, str]:
-    table = {code.lower(): code.lower() for code in LANG_INFO}
-    for code, info in LANG_INFO.items():
-        if "name" in info:
-            table.setdefault(str(info["name"]).lower(), code)
-    return table
-
-
-@functools.cache
-def _values(choices: type[models.Choices]) -> tuple[str, ...]:
-    """A choices enum's values, without translating its labels as `.values` does each time."""
-    return tuple(member.value for member in choices)
-
-
-class _Row:
-    """Collects one row's problems, naming columns as the file does (CSV or vCard)."""
-
-    __slots__ = ("errors", "labels", "line")
-
-    def __init__(self, line: int, labels: dict[str, str] | None) -> None:
-        self.line = line
-        self.labels = labels
-        self.errors: list[RowError] = []
-
-    def error(self, column: str, message: str) -> None:
-        label = self.labels.get(column, column) if self.labels else column
-        self.errors.append(RowError(self.line, label, message))
+# One row's problems, naming columns as the file does (CSV or vCard).
+_Row = RowProblems
 
 
 def _text(row: _Row, values: dict[str, str], column: str) -> str:
@@ -640,197 +474,6 @@ def _clean_organization(raw: RawRow) -> tuple[OrganizationRow, list[RowError]]:
     return organization, row.errors
 
 
-# --- progress ------------------------------------------------------------------------------------
-
-
-class _Ticker:
-    """Calls `progress(done, total)` about every half percent, and always at the end."""
-
-    def __init__(self, progress: Progress | None, total: int) -> None:
-        self.progress = progress
-        self.total = total
-        self.step = max(1, total // 200)
-        self.last = -1
-
-    def __call__(self, done: int, *, force: bool = False) -> None:
-        done = min(done, self.total)
-        if self.progress is None or done == self.last:
-            return
-        if force or done - self.last >= self.step or done == self.total:
-            self.last = done
-            self.progress(done, self.total)
-
-
-class _WriteTicker:
-    """Maps the objects written so far onto the second half of the progress (rows..2*rows)."""
-
-    def __init__(self, tick: _Ticker, rows: int, objects: int) -> None:
-        self.tick, self.rows, self.objects, self.written = tick, rows, max(objects, 1), 0
-
-    def add(self, count: int) -> None:
-        self.written += count
-        self.tick(self.rows + self.rows * self.written // self.objects)
-
-
-# --- lookups and writes --------------------------------------------------------------------------
-
-
-def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _by_lower(model: type[models.Model], column: str, names: Iterable[str]) -> dict[str, Any]:
-    """Rows of `model` whose `column` matches one of `names` (already lower-cased)."""
-    names = sorted(set(names))
-    found: dict[str, Any] = {}
-    queryset = model._default_manager.annotate(key=Lower(column)).order_by()
-    if column == "email":  # lets SQLite use the partial unique index on lower(email)
-        queryset = queryset.exclude(email="")
-    for chunk in _chunks(names, LOOKUP_CHUNK):
-        for obj in queryset.filter(key__in=chunk):
-            found[obj.key] = obj
-    return found
-
-
-class _New:
-    """A row to insert: field values by name (related rows as objects, existing or _New); its
-    `pk` is set once it is inserted, so that the rows that point to it can be."""
-
-    __slots__ = ("pk", "values")
-
-    def __init__(self, **values: Any) -> None:
-        self.values = values
-        self.pk: int | None = None
-
-
-def _related_pk(value: Any) -> Any:
-    return None if value is None else value.pk
-
-
-def _json_value(value: Any, *, encoder: Any) -> Any:
-    return connection.ops.adapt_json_value(value, encoder)
-
-
-def _as_is(value: Any) -> Any:
-    return value
-
-
-def _insert(
-    model: type[models.Model], objs: list[_New], writes: _WriteTicker, *, returning: bool = False
-) -> None:
-    """INSERT `objs` in multi-row batches, and with `returning` set each one's `pk`.
-
-    Not bulk_create: it spends about 300 µs per Person preparing values in Python, which alone
-    would take the 100,000-member import past its one-minute budget. Fields a row does not name
-    get their model default; `auto_now` fields get the time of the import."""
-    if not objs:
-        return
-    ops = connection.ops
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults: list[Any] = []
-    preparers: list[Callable[[Any], Any]] = []
-    for f in fields:
-        auto_now = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        defaults.append(now if auto_now else f.get_default())
-        if f.is_relation:
-            preparers.append(_related_pk)
-        elif isinstance(f, models.JSONField):
-            preparers.append(functools.partial(_json_value, encoder=f.encoder))
-        elif isinstance(f, models.DateTimeField):
-            preparers.append(functools.lru_cache(maxsize=8)(ops.adapt_datetimefield_value))
-        else:
-            preparers.append(_as_is)
-    spec = list(zip([f.name for f in fields], defaults, preparers, strict=True))
-    quote = ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    if connection.vendor == "postgresql":
-        _copy(model, objs, spec, columns, writes)
-        return
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    max_params = connection.features.max_query_params or 30_000
-    batch_size = max(1, min(WRITE_BATCH, max_params // len(fields))) if returning else WRITE_BATCH
-    with connection.cursor() as cursor:
-        for batch in _chunks(objs, batch_size):
-            rows = [
-                [prepare(obj.values.get(name, default)) for name, default, prepare in spec]
-                for obj in batch
-            ]
-            if not returning:
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {placeholders}", rows)  # noqa: S608
-            else:
-                values = ", ".join([placeholders] * len(rows))
-                pk = quote(model._meta.pk.column)  # type: ignore[union-attr]
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk}",  # noqa: S608
-                    [value for row in rows for value in row],
-                )
-                # Rows get increasing ids in the order of VALUES; RETURNING's order is not
-                # promised, so the ids are sorted rather than trusted to come back in order.
-                ids = sorted(row[0] for row in cursor.fetchall())
-                for obj, pk_value in zip(batch, ids, strict=True):
-                    obj.pk = pk_value
-            writes.add(len(batch))
-
-
-def _copy(
-    model: type[models.Model],
-    objs: list[_New],
-    spec: list[tuple[str, Any, Callable[[Any], Any]]],
-    columns: str,
-    writes: _WriteTicker,
-) -> None:
-    """PostgreSQL: ids drawn from the table's sequence, then COPY, several times faster than
-    INSERT for a bulk load (the search index is what remains slow)."""
-    quote = connection.ops.quote_name
-    pk_column = model._meta.pk.column  # type: ignore[union-attr]
-    copy_sql = f"COPY {quote(model._meta.db_table)} ({quote(pk_column)}, {columns}) FROM STDIN"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, pk_column])
-        sequence = cursor.fetchone()[0]
-        for batch in _chunks(objs, WRITE_BATCH * 5):
-            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(batch)])
-            for obj, (pk_value,) in zip(batch, cursor.fetchall(), strict=True):
-                obj.pk = pk_value
-            with cursor.cursor.copy(copy_sql) as copy:
-                for obj in batch:
-                    values = obj.values
-                    copy.write_row(
-                        [obj.pk]
-                        + [prepare(values.get(name, default)) for name, default, prepare in spec]
-                    )
-            writes.add(len(batch))
-
-
-def _update_rows(
-    model: type[models.Model], changes: list[tuple[Any, tuple[str, ...]]], writes: _WriteTicker
-) -> None:
-    """UPDATE each object's changed fields. One prepared statement per set of fields, run with
-    executemany: Django's bulk_update builds CASE WHEN expressions whose cost grows with the
-    square of the batch, far too slow for 100,000 rows."""
-    groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
-    for obj, fields in changes:
-        groups[fields].append(obj)
-    meta = model._meta
-    quote = connection.ops.quote_name
-    pk_column = quote(meta.pk.column)  # type: ignore[union-attr]
-    for fields, objs in groups.items():
-        model_fields = [cast(models.Field, meta.get_field(name)) for name in fields]  # type: ignore[type-arg]
-        assignments = ", ".join(f"{quote(f.column)} = %s" for f in model_fields)
-        sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {pk_column} = %s"  # noqa: S608
-        for batch in _chunks(objs, WRITE_BATCH):
-            params = [
-                [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in model_fields]
-                + [obj.pk]
-                for obj in batch
-            ]
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, params)
-            writes.add(len(batch))
-
-
 def _person_value(person: Person, name: str) -> Any:
     value = getattr(person, name)
     if name == "country":
@@ -960,8 +603,10 @@ def _plan_people(
             affiliations[person_id].append(
                 _StoredAffiliation(pk, organization_id, name, title, primary)
             )
-    organizations: dict[str, Organization | _New] = _by_lower(
-        Organization, "name", (row.organization.lower() for row in rows)
+    # By name as written too: SQLite's lower() leaves "Î" alone, so "Île Santé" would be missed
+    # and inserted again, against the case-insensitive unique name.
+    organizations: dict[str, Organization | _New] = by_name(
+        Organization.objects.all(), "name", (row.organization for row in rows)
     )
     without_email = _existing_without_email(network) if len(emails) < len(rows) else {}
     source = _("%(file)s, line %(line)d")
@@ -1206,7 +851,7 @@ class _OrganizationPlan:
 
 def _plan_organizations(rows: list[OrganizationRow], *, report: ImportReport) -> _OrganizationPlan:
     plan = _OrganizationPlan()
-    existing = _by_lower(Organization, "name", (row.name.lower() for row in rows))
+    existing = by_name(Organization.objects.all(), "name", (row.name for row in rows))
     now = timezone.now()
     for row in rows:
         organization = existing.get(row.name.lower())
@@ -1237,10 +882,7 @@ def _plan_organizations(rows: list[OrganizationRow], *, report: ImportReport) ->
 def _preview(
     report: ImportReport, row: PersonRow | OrganizationRow, action: str, changes: list[str]
 ) -> None:
-    if len(report.preview) < PREVIEW_ROWS:
-        report.preview.append(
-            {"line": row.line, "name": row.name, "action": action, "changes": changes}
-        )
+    report.add_preview(row.line, row.name, action, changes)
 
 
 def _duplicates(
@@ -1293,28 +935,27 @@ def import_file(
     actor: Person | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Check a file of people or organizations and, unless `dry_run`, import it.
+    """Check a file of `kind` (see KINDS) and, unless `dry_run`, import it.
 
     `progress(done, total)` is called as rows are checked (0..rows) and, for a real import, as
     they are written (rows..2*rows). When any row is bad nothing is written, dry run or not."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-    report = ImportReport(kind=kind, filename=filename, dry_run=dry_run)
     is_vcard = filename.lower().endswith(VCARD_SUFFIXES)
-    limit = settings.NETWEAVE_IMPORT_MAX_BYTES
-    if len(content) > limit:
-        report.error(
-            0,
-            "",
-            _("The file is %(size).1f MB; the limit is %(limit).1f MB. Split it into parts.")
-            % {"size": len(content) / 1e6, "limit": limit / 1e6},
-        )
+    spec = csv_kind(kind)
+    if spec is not None and not is_vcard:
+        return import_rows(
+            kind=spec, network=network, filename=filename, content=content, dry_run=dry_run,
+            actor=actor, progress=progress,
+        )  # fmt: skip
+    report = ImportReport(kind=kind, filename=filename, dry_run=dry_run)
+    if too_large(content, report):
         return report
     if is_vcard and kind != "people":
         report.error(0, "", _("A vCard file holds people: import it as members, not %(kind)s.")
                      % {"kind": kind})  # fmt: skip
         return report
-    text = _decode(content, report)
+    text = decode(content, report)
     if text is None:
         return report
     raw_rows = _read_vcards(text, report) if is_vcard else _read_csv(text, kind, report)

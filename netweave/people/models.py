@@ -308,11 +308,15 @@ class Invitation(models.Model):
 
 
 class ImportJob(models.Model):
-    """A member or organization import: the uploaded file, its dry-run report, its progress."""
+    """An import (members, organizations, resources, products or investments): the uploaded
+    file, its dry-run report, its progress."""
 
     class Kind(models.TextChoices):
         PEOPLE = "people", _("Members")
         ORGANIZATIONS = "organizations", _("Organizations")
+        RESOURCES = "resources", _("Resources")
+        PRODUCTS = "products", _("Products in development")
+        INVESTMENTS = "investments", _("Investments")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -21,10 +21,10 @@ from netweave.people.models import ImportJob, Invitation, Membership, Person
 from netweave.people.services import invitation_create, person_set_affiliation
 from netweave.surveys.models import SurveyWave
 from netweave.surveys.services import survey_create, wave_create, wave_open
+from netweave.tests.permission_areas import AREAS
 from netweave.ties.models import Snapshot, Tie
 from netweave.ties.services import snapshot_compute, snapshot_take, tie_add
 from netweave.weaving.models import Introduction, Recommendation, RecommendationRun
-from netweave.tests.permission_areas import AREAS
 from netweave.weaving.services import introduction_propose
 
 # --- the URL patterns -----------------------------------------------------------------------------

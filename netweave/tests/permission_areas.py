@@ -5,6 +5,8 @@ Each area module has:
 - `PAGES` and `API`: entries as in permission_table.py (merged into its dicts here);
 - `FILLERS`: URL and path parameters by name, as in perm_walk.KWARG_FILLERS, reading
   `world.extras`;
+- `OBJECT_PARAMS` (optional): its URL parameters that name a row, so that the walk checks that
+  another network's row is not found through them;
 - `build(cast, network, person, other) -> dict`: the rows its fillers need, made in `network`
   (called for cast.network and for cast.other_network; `person` is a plain member there and
   `other` a second person of that network).

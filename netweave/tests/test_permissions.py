@@ -46,7 +46,7 @@ from netweave.tests.perm_walk import (
     route_shape,
     url_for,
 )
-from netweave.tests.permission_areas import AREAS  # noqa: F401  (merges the areas' entries)
+from netweave.tests.permission_areas import AREAS  # (importing it merges the areas' entries)
 from netweave.tests.permission_table import API, GROUPS, PAGES, ApiOp, Page
 
 ROUTES = named_routes()
@@ -61,7 +61,7 @@ OBJECT_PARAMS = {
     "job_id",
     "recommendation_id",
     "introduction_id",
-}
+} | {param for area in AREAS for param in getattr(area, "OBJECT_PARAMS", set())}
 
 
 def page_entry(name: str) -> Page | None:

@@ -114,6 +114,17 @@ class OpenApiDocumentTests:
             "introductions_list", "introductions_create", "introductions_read",
             "introductions_answer", "introductions_outcome", "introductions_withdraw",
             "weaving_report",
+            "resources_list", "resources_create", "resources_read", "resources_update",
+            "resources_set_status", "resources_revisions", "resources_upload",
+            "topics_list", "topics_create", "topics_update", "topics_delete",
+            "feeds_list", "feeds_create", "feeds_read", "feeds_update", "feeds_delete",
+            "feeds_fetch", "feed_items_list", "feed_items_accept", "feed_items_dismiss",
+            "product_stages_list", "product_stages_create", "product_stages_update",
+            "product_stages_delete", "products_list", "products_create", "products_read",
+            "products_update", "products_delete", "products_change_stage", "stage_changes_list",
+            "investments_list", "investments_create", "investments_read", "investments_update",
+            "investments_delete", "exchange_rates_list", "exchange_rates_set", "funding_summary",
+            "funding_gaps",
         }  # fmt: skip
 
     def test_every_operation_documents_its_errors_as_json(self):

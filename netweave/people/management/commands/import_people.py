@@ -1,7 +1,9 @@
-"""`manage.py import_people --network SLUG --kind people|organizations FILE [--commit]`
+"""`manage.py import_people --network SLUG --kind KIND FILE [--commit]`
 
-A dry run unless --commit: prints what would be created or updated and every bad row. Exits with
-status 2 when any row is bad (nothing is written then, with or without --commit)."""
+KIND is people (the default), organizations, resources, products or investments (the last three
+also as `netweave import_csv`). A dry run unless --commit: prints what would be created or
+updated and every bad cell. Exits with status 2 when any row is bad (nothing is written then, with
+or without --commit)."""
 
 from __future__ import annotations
 
@@ -18,14 +20,19 @@ from netweave.people.importing import KINDS, ImportReport, import_file
 
 class Command(BaseCommand):
     help = (
-        "Import members (CSV or vCard) or organizations (CSV) into a network. Checks the file "
-        "and writes nothing unless --commit is given."
+        "Import members (CSV or vCard), organizations, resources, products or investments (CSV) "
+        "into a network. Checks the file and writes nothing unless --commit is given."
     )
+    kinds: tuple[str, ...] = KINDS
+    default_kind: str | None = "people"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="a CSV file (UTF-8, header row) or a vCard file (.vcf)")
         parser.add_argument("--network", required=True, help="the network's short name (slug)")
-        parser.add_argument("--kind", choices=KINDS, default="people")
+        if self.default_kind is None:
+            parser.add_argument("--kind", choices=self.kinds, required=True)
+        else:
+            parser.add_argument("--kind", choices=self.kinds, default=self.default_kind)
         parser.add_argument(
             "--commit", action="store_true", help="write to the database (default: dry run)"
         )
@@ -88,10 +95,9 @@ class Command(BaseCommand):
             f"  unchanged:         {report.unchanged}",
         ]
         if report.kind == "people":
-            lines += [
-                f"  new members:       {report.new_memberships}",
-                f"  new organizations: {report.new_organizations}",
-            ]
+            lines.append(f"  new members:       {report.new_memberships}")
+        if report.kind in ("people", "products", "investments"):
+            lines.append(f"  new organizations: {report.new_organizations}")
         if report.errors:
             lines.append(f"  bad rows:          {report.bad_rows}")
         for warning in report.warnings:
