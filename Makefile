@@ -193,6 +193,7 @@ bench: install
 	if [ -f bench/analysis/report.py ]; then $(PY) bench/analysis/report.py || status=$$?; fi; \
 	$(PY) bench/weaving/recommend.py || status=$$?; \
 	$(PY) bench/weaving/web.py || status=$$?; \
+	$(PY) bench/library/search.py || status=$$?; \
 	exit $$status
 
 # Extracts the strings to translate (English source) for French and Spanish.

@@ -13,8 +13,6 @@ Money goes out as decimal strings ("1500.00"), never as binary floats."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -52,15 +50,6 @@ def _denied(key: str) -> str:
         "curate": _("Only stewards and coordinators change the field trackers."),
         "rates": _("Only stewards and coordinators see and set the exchange rates."),
     }[key]
-
-
-@contextmanager
-def _conflicts() -> Iterator[None]:
-    """A broken rule of the field trackers clashes with the current state: a 409."""
-    try:
-        yield
-    except services.FieldError as error:
-        raise HttpError(409, str(error)) from None
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -116,7 +105,7 @@ class ResourceRef(Schema):
 
 class StageOut(StageRef):
     position: int = Field(..., description="0 for the first stage.")
-    products: int = Field(..., description="Products at this stage (all of them, for curators).")
+    products: int = Field(..., description="Products at this stage that the caller may see.")
 
 
 class StageIn(BodyIn):
@@ -665,15 +654,11 @@ def _product(access: Access, product_id: int | None) -> Product | None:
     return product
 
 
-def _stage_counts(access: Access) -> dict[int, int]:
-    return selectors.stage_usage(network=access.network)
-
-
 # --- the stage model -----------------------------------------------------------------------------
 
 
 def _stages_out(access: Access) -> list[dict[str, Any]]:
-    counts = _stage_counts(access)
+    counts = selectors.stage_usage(access=access)
     return [
         {**_stage_ref(stage), "position": stage.position, "products": counts.get(stage.pk, 0)}  # type: ignore[dict-item]
         for stage in selectors.stages_for(access.network)
@@ -703,13 +688,12 @@ def product_stages_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]
 )
 def product_stages_create(request: HttpRequest, slug: str, payload: StageIn) -> Status[Any]:
     access = network_access(request, slug, Capability.CURATE, _denied("curate"))
-    with _conflicts():
-        stage = services.stage_create(
-            network=access.network,
-            name=payload.name,
-            slug=payload.slug,
-            position=payload.position,
-        )
+    stage = services.stage_create(
+        network=access.network,
+        name=payload.name,
+        slug=payload.slug,
+        position=payload.position,
+    )
     found = next(row for row in _stages_out(access) if row["id"] == stage.pk)
     return Status(201, found)
 
@@ -726,7 +710,7 @@ def product_stages_update(
 ) -> dict[str, Any]:
     access = network_access(request, slug, Capability.CURATE, _denied("curate"))
     stage = selectors.stage_in_network(network=access.network, stage_id=stage_id)
-    with _conflicts():
+    with transaction.atomic():  # a refused move keeps the old name too
         services.stage_update(stage=stage, name=payload.name, slug=payload.slug)
         if payload.position is not None:
             services.stage_move(stage=stage, position=payload.position)
@@ -744,8 +728,7 @@ def product_stages_update(
 def product_stages_delete(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
     access = network_access(request, slug, Capability.CURATE, _denied("curate"))
     stage = selectors.stage_in_network(network=access.network, stage_id=stage_id)
-    with _conflicts():
-        services.stage_delete(stage=stage)
+    services.stage_delete(stage=stage)
     return HttpResponse(status=204)  # no body, so no content type
 
 
@@ -794,23 +777,22 @@ def products_create(request: HttpRequest, slug: str, payload: ProductIn) -> Stat
     stage = _stage(access, payload.stage_id, "stage_id") if payload.stage_id is not None else None
     developers = _organizations(access, payload.developer_ids, "developer_ids")
     developers += services.organizations_from_names(payload.developer_names)
-    with _conflicts():
-        product = services.product_create(
-            network=access.network,
-            name=payload.name,
-            kind=payload.kind,
-            stage=stage,
-            stage_date=payload.stage_date,
-            stage_source=payload.stage_source,
-            developers=list({org.pk: org for org in developers}.values()),
-            indications=payload.indications,
-            description=payload.description,
-            website=payload.website,
-            topics=_topics(access, payload.topic_ids),
-            resources=_resources(access, payload.resource_ids),
-            visibility=payload.visibility,
-            by=access.person,
-        )
+    product = services.product_create(
+        network=access.network,
+        name=payload.name,
+        kind=payload.kind,
+        stage=stage,
+        stage_date=payload.stage_date,
+        stage_source=payload.stage_source,
+        developers=list({org.pk: org for org in developers}.values()),
+        indications=payload.indications,
+        description=payload.description,
+        website=payload.website,
+        topics=_topics(access, payload.topic_ids),
+        resources=_resources(access, payload.resource_ids),
+        visibility=payload.visibility,
+        by=access.person,
+    )
     found = selectors.product_for_viewer(access=access, product_id=product.pk)
     return Status(201, product_detail_out(access, found))
 
@@ -855,8 +837,7 @@ def products_update(
         changes["topics"] = _topics(access, sent["topic_ids"])
     if "resource_ids" in sent:
         changes["resources"] = _resources(access, sent["resource_ids"])
-    with _conflicts():
-        services.product_update(product=product, **changes)
+    services.product_update(product=product, **changes)
     found = selectors.product_for_viewer(access=access, product_id=product.pk)
     return product_detail_out(access, found)
 
@@ -890,15 +871,14 @@ def products_change_stage(
     access = network_access(request, slug, Capability.CURATE, _denied("curate"))
     product = selectors.product_for_curator(access=access, product_id=product_id)
     stage = _stage(access, payload.stage_id, "stage_id")
-    with _conflicts():
-        services.product_change_stage(
-            product=product,
-            stage=stage,
-            date=payload.date,
-            source=payload.source,
-            note=payload.note,
-            by=access.person,
-        )
+    services.product_change_stage(
+        product=product,
+        stage=stage,
+        date=payload.date,
+        source=payload.source,
+        note=payload.note,
+        by=access.person,
+    )
     found = selectors.product_for_viewer(access=access, product_id=product.pk)
     return Status(201, product_detail_out(access, found))
 
@@ -961,22 +941,19 @@ def investments_create(request: HttpRequest, slug: str, payload: InvestmentIn) -
     funder = _organization(access, payload.funder_id, payload.funder_name, "funder")
     if funder is None:
         raise HttpError(400, _("funder: send funder_id or funder_name."))
-    with _conflicts():
-        investment = services.investment_create(
-            network=access.network,
-            funder=funder,
-            recipient=_organization(
-                access, payload.recipient_id, payload.recipient_name, "recipient"
-            ),
-            amount=payload.amount,
-            currency=payload.currency,
-            year=payload.year,
-            title=payload.title,
-            topic=_topic(access, payload.topic_id),
-            product=_product(access, payload.product_id),
-            source=payload.source,
-            visibility=payload.visibility,
-        )
+    investment = services.investment_create(
+        network=access.network,
+        funder=funder,
+        recipient=_organization(access, payload.recipient_id, payload.recipient_name, "recipient"),
+        amount=payload.amount,
+        currency=payload.currency,
+        year=payload.year,
+        title=payload.title,
+        topic=_topic(access, payload.topic_id),
+        product=_product(access, payload.product_id),
+        source=payload.source,
+        visibility=payload.visibility,
+    )
     found = selectors.investment_for_viewer(access=access, investment_id=investment.pk)
     return Status(201, investment_out(found, selectors.rates_for(access.network)))
 
@@ -1025,8 +1002,7 @@ def investments_update(
     for key in ("title", "amount", "currency", "year", "source", "visibility"):
         if key in sent:
             changes[key] = sent[key]
-    with _conflicts():
-        services.investment_update(investment=investment, **changes)
+    services.investment_update(investment=investment, **changes)
     found = selectors.investment_for_viewer(access=access, investment_id=investment.pk)
     return investment_out(found, selectors.rates_for(access.network))
 
@@ -1087,7 +1063,7 @@ def exchange_rates_list(request: HttpRequest, slug: str) -> dict[str, Any]:
 )
 def exchange_rates_set(request: HttpRequest, slug: str, payload: RatesSetIn) -> dict[str, Any]:
     access = network_access(request, slug, Capability.CURATE, _denied("rates"))
-    with _conflicts(), transaction.atomic():
+    with transaction.atomic():
         if payload.base_currency:
             services.funding_settings_update(
                 network=access.network, base_currency=payload.base_currency

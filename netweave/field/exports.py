@@ -12,6 +12,7 @@ from typing import Any
 
 from netweave.field.models import Investment, Product, StageChange
 from netweave.field.selectors import Rates
+from netweave.lib.csvimport import csv_cell
 
 PRODUCT_COLUMNS = [
     "id", "name", "kind", "stage", "in_stage_since", "developers", "indications", "topics",
@@ -24,14 +25,6 @@ INVESTMENT_COLUMNS = [
     "id", "year", "funder", "recipient", "purpose", "amount", "currency", "amount_in_base",
     "base_currency", "topic", "product", "source", "visibility",
 ]  # fmt: skip
-
-
-def csv_cell(value: Any) -> str:
-    """A cell that a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
 
 
 def _row(values: Iterable[Any]) -> list[str]:

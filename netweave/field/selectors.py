@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -56,10 +56,12 @@ def stage_in_network(*, network: Network, stage_id: int) -> ProductStage:
     return stage
 
 
-def stage_usage(*, network: Network) -> dict[int, int]:
-    """How many products are at each stage (stages with none are left out)."""
+def stage_usage(*, access: Access) -> dict[int, int]:
+    """How many of the products the viewer may see are at each stage (stages with none are
+    left out): every product for curators, never a coordinators-only one for the others."""
     return dict(
-        Product.objects.filter(network=network, stage__isnull=False)
+        products_visible_to(access)
+        .filter(stage__isnull=False)
         .values("stage_id")
         .annotate(n=Count("pk"))
         .values_list("stage_id", "n")
@@ -398,13 +400,19 @@ def investments_visible_to(access: Access) -> QuerySet[Investment]:
     )
 
 
-def investment_for_viewer(*, access: Access, investment_id: int) -> Investment:
-    investment = (
-        investments_visible_to(access)
-        .select_related("funder", "recipient", "topic", "product")
-        .filter(pk=investment_id)
-        .first()
+def with_related(access: Access, investments: QuerySet[Investment]) -> QuerySet[Investment]:
+    """Investments with their funder, recipient, topic and product loaded (one query more).
+    A product the viewer may not see reads as none: an investment they may see must not name
+    a coordinators-only product."""
+    return investments.select_related("funder", "recipient", "topic").prefetch_related(
+        Prefetch("product", queryset=products_visible_to(access))
     )
+
+
+def investment_for_viewer(*, access: Access, investment_id: int) -> Investment:
+    investment = with_related(
+        access, investments_visible_to(access).filter(pk=investment_id)
+    ).first()
     if investment is None:
         raise Http404
     return investment
@@ -432,11 +440,11 @@ def investments_filtered(
         investments = investments.filter(topic__in=topic_tree(access.network).subtree(topic.pk))
     if funder_id is not None:
         investments = investments.filter(funder_id=funder_id)
-    if product_id is not None:
-        investments = investments.filter(product_id=product_id)
-    return investments.select_related("funder", "recipient", "topic", "product").order_by(
-        "-year", "-amount", "pk"
-    )
+    if product_id is not None:  # a product the viewer may not see has no investments for them
+        investments = investments.filter(
+            product_id=product_id, product__visibility__in=visibilities_for(access)
+        )
+    return with_related(access, investments).order_by("-year", "-amount", "pk")
 
 
 def investment_years(*, access: Access) -> list[int]:
@@ -473,14 +481,15 @@ def convert_rows(
     return converted, unconverted
 
 
-def _product_topics(product_ids: Iterable[int]) -> dict[int, list[int]]:
-    """Topic ids of each product (one query)."""
+def _product_topics(access: Access, product_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Topic ids of each product the viewer may see (one query): a hidden product's topics
+    must not file a visible investment's money."""
     ids = set(product_ids)
     found: dict[int, list[int]] = defaultdict(list)
     if ids:
-        pairs = Product.topics.through.objects.filter(product_id__in=ids).values_list(
-            "product_id", "topic_id"
-        )
+        pairs = Product.topics.through.objects.filter(
+            product_id__in=ids, product__visibility__in=visibilities_for(access)
+        ).values_list("product_id", "topic_id")
         for product_id, topic_id in pairs:
             found[product_id].append(topic_id)
     return found
@@ -570,7 +579,9 @@ def funding_summary(
     if until is not None:
         investments = investments.filter(year__lte=until)
     rows = list(investments)
-    product_topics = _product_topics(i.product_id for i in rows if i.product_id and not i.topic_id)
+    product_topics = _product_topics(
+        access, (i.product_id for i in rows if i.product_id and not i.topic_id)
+    )
 
     shared: list[tuple[Investment, list[tuple[int | None, Decimal]]]] = []
     for investment in rows:
@@ -813,7 +824,7 @@ def funding_gaps(
         active = active.exclude(stage=final)
     active_products = list(active.order_by("name"))
     product_ids = [product.pk for product in active_products]
-    topics_of = _product_topics(product_ids)
+    topics_of = _product_topics(access, product_ids)
     recent = dict(
         StageChange.objects.filter(product_id__in=product_ids, date__gte=changes_since)
         .values("product_id")
@@ -833,9 +844,12 @@ def funding_gaps(
         investments_visible_to(access).filter(year__gte=since_year, year__lte=today.year)
     )
     missing_topics = _product_topics(
-        i.product_id
-        for i in investments
-        if i.product_id and not i.topic_id and i.product_id not in topics_of
+        access,
+        (
+            i.product_id
+            for i in investments
+            if i.product_id and not i.topic_id and i.product_id not in topics_of
+        ),
     )
     all_topics = {**missing_topics, **topics_of}
     converted, unconverted = convert_rows(rates, investments)
@@ -930,10 +944,8 @@ def products_for_export(*, access: Access) -> QuerySet[Product]:
 
 
 def investments_for_export(*, access: Access) -> QuerySet[Investment]:
-    return (
-        investments_visible_to(access)
-        .select_related("funder", "recipient", "topic", "product")
-        .order_by("-year", "funder__name", "pk")
+    return with_related(access, investments_visible_to(access)).order_by(
+        "-year", "funder__name", "pk"
     )
 
 

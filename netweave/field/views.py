@@ -354,7 +354,7 @@ def stages(request: HttpRequest) -> HttpResponse:
             )
             return redirect(_url("stages", access))
     rows = selectors.stages_for(access.network)
-    in_use = selectors.stage_usage(network=access.network)
+    in_use = selectors.stage_usage(access=access)
     for stage in rows:
         stage.product_count = in_use.get(stage.pk, 0)  # type: ignore[attr-defined]
     return render(

@@ -58,7 +58,9 @@ __all__ = [
     "by_name",
     "choice_table",
     "chunks",
+    "csv_cell",
     "decode",
+    "decode_upload",
     "import_rows",
     "insert",
     "read_csv",
@@ -349,11 +351,12 @@ def _records(reader: Any, report: ImportReport) -> Iterator[tuple[int, list[str]
 
 
 def template_csv(columns: Sequence[str], example: dict[str, str]) -> str:
-    """A CSV with the header row and one example row, for the import page to offer."""
+    """A CSV with the header row and one example row, for the import page to offer. The
+    example names the network's own topics and products: neutralized like an export's cells."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerow([example.get(column, "") for column in columns])
+    writer.writerow([csv_cell(example.get(column, "")) for column in columns])
     return out.getvalue()
 
 
@@ -786,6 +789,17 @@ class CsvKind:
     # import does not set, and its names for the columns that differ.
     ignored: tuple[str, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
+
+
+FORMULA_STARTS = "=+-@\t\r"
+
+
+def csv_cell(value: Any) -> str:
+    """A cell for a CSV export that a spreadsheet shows as text and never runs as a formula
+    (CSV injection): one that starts with = + - @, a tab or a carriage return gets a leading
+    apostrophe, which `unquote_formulas` takes off again on import."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] and text[0] in FORMULA_STARTS else text
 
 
 def unquote_formulas(rows: list[RawRow]) -> None:

@@ -45,10 +45,14 @@ class ResourceAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
+    list_select_related = ["network"]
     inlines = [RevisionInline]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False  # through the library's pages or the API, which write revision 1
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # through the library's pages or the API, which write a revision
 
 
 @admin.register(ResourceRevision)

@@ -20,6 +20,7 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -196,7 +197,7 @@ def _clean_url(value: str | None) -> str | None:
     return value
 
 
-def _clean_language(value: str | None) -> str | None:
+def clean_language(value: str | None) -> str | None:
     if value is None:
         return None
     value = value.strip().lower()
@@ -244,7 +245,7 @@ class ResourceIn(BodyIn):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str) -> str:
-        return _clean_language(value) or ""
+        return clean_language(value) or ""
 
     @field_validator("title")
     @classmethod
@@ -283,7 +284,7 @@ class ResourcePatchIn(PatchIn):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str | None) -> str | None:
-        return _clean_language(value)
+        return clean_language(value)
 
 
 class ResourceStatusIn(BodyIn):
@@ -395,7 +396,9 @@ def _fresh(access: Access, resource_id: int) -> dict[str, Any]:
     )
 
 
-def _topics_by_slug(access: Access, slugs: list[str], field: str) -> list[Topic]:
+def topics_by_slug(access: Access, slugs: list[str], field: str) -> list[Topic]:
+    """The network's topics named by `slugs`, in their order and once each; a 400 naming the
+    `field` and the slugs that name no topic."""
     found = {t.slug: t for t in Topic.objects.filter(network=access.network, slug__in=slugs)}
     unknown = [slug for slug in slugs if slug not in found]
     if unknown:
@@ -497,6 +500,8 @@ def resources_list(
         per_page=min(paging.page_size, MAX_PAGE_SIZE),
         statuses=statuses,
     )
+    # The search brings topics and authors; the submitters in one more query, not one a hit.
+    prefetch_related_objects([hit.resource for hit in results.hits], "submitted_by")
     return {
         "items": [
             {"resource": resource_out(access, hit.resource), "snippet": str(hit.snippet)}
@@ -544,7 +549,7 @@ def resources_create(request: HttpRequest, slug: str, payload: ResourceIn) -> St
             url=payload.url,
             language=payload.language,
             summary=payload.summary,
-            topics=_topics_by_slug(access, payload.topics, "topics"),
+            topics=topics_by_slug(access, payload.topics, "topics"),
             phases=_phases(access, payload.phases),
             author_people=_people(access, payload.author_people),
             author_organizations=_organizations(payload.author_organizations),
@@ -597,7 +602,7 @@ def resources_update(
         raise PermissionDenied(_denied("curate"))
     fields: dict[str, Any] = {name: getattr(payload, name) for name in sent}
     if "topics" in fields:
-        fields["topics"] = _topics_by_slug(access, fields["topics"], "topics")
+        fields["topics"] = topics_by_slug(access, fields["topics"], "topics")
     if "phases" in fields:
         fields["phases"] = _phases(access, fields["phases"])
     if "author_people" in fields:
@@ -648,6 +653,7 @@ def resources_revisions(
     from netweave.api.pagination import paginate
 
     def out(revision: ResourceRevision) -> dict[str, Any]:
+        revision = selectors.revision_for_viewer(access, revision)
         editor = revision.editor
         return {
             "number": revision.number,

@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
+from pydantic import field_validator
 
 from netweave.api.auth import network_access
 from netweave.api.errors import responses
 from netweave.api.pagination import Page, PageIn, paginate
 from netweave.api.schemas import BodyIn, PatchIn
 from netweave.library import feed_selectors as selectors
+from netweave.library.api import KindName, ResourceVisibilityName, clean_language, topics_by_slug
 from netweave.library.ingest import (
     INTERVAL_MAX,
     INTERVAL_MIN,
@@ -36,27 +38,15 @@ from netweave.library.ingest import (
     item_accept,
     items_dismiss,
 )
-from netweave.library.models import Feed, FeedItem, Topic
+from netweave.library.models import Feed, FeedItem
 from netweave.networks.permissions import Access, Capability
 
 router = Router(tags=["feeds"])
 
 # Literal copies of the model choices keep the OpenAPI document explicit; a test checks them.
-KindName = Literal[
-    "article",
-    "presentation",
-    "report",
-    "tool",
-    "guidance",
-    "story",
-    "dataset",
-    "event",
-    "funding",
-    "recording",
-]
+# The resource center's own (kinds, visibilities) come from its API module.
 FetchStatusName = Literal["never", "ok", "not_modified", "error", "refused"]
 ItemStatusName = Literal["new", "accepted", "dismissed"]
-VisibilityName = Literal["public", "network", "coordinators"]
 
 
 def _denied() -> str:
@@ -155,8 +145,13 @@ class FeedItemAcceptIn(BodyIn):
     summary: str | None = Field(None, max_length=20000, description="Markdown.")
     language: str | None = Field(None, max_length=12)
     topics: list[str] | None = Field(None, description="Topic slugs, instead of the feed's.")
-    visibility: VisibilityName | None = None
+    visibility: ResourceVisibilityName | None = None
     publication_date: date | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return clean_language(value)
 
 
 class AcceptedOut(Schema):
@@ -218,19 +213,6 @@ def item_out(item: FeedItem) -> dict[str, Any]:
     }
 
 
-def _topics(access: Access, slugs: list[str], field: str) -> list[Topic]:
-    wanted = list(dict.fromkeys(slugs))
-    found = {t.slug: t for t in Topic.objects.filter(network=access.network, slug__in=wanted)}
-    missing = [slug for slug in wanted if slug not in found]
-    if missing:
-        raise HttpError(
-            400,
-            _("%(field)s: no topic of this network has the short name %(slugs)s.")
-            % {"field": field, "slugs": ", ".join(missing)},
-        )
-    return [found[slug] for slug in wanted]
-
-
 def _url(value: str) -> str:
     try:
         return feed_url_clean(value)
@@ -270,7 +252,7 @@ def feeds_list(request: HttpRequest, slug: str, paging: Query[PageIn]) -> dict[s
 def feeds_create(request: HttpRequest, slug: str, payload: FeedIn) -> Status[Any]:
     access = _access(request, slug)
     url = _url(payload.url)
-    topics = _topics(access, payload.default_topics, "default_topics")
+    topics = topics_by_slug(access, payload.default_topics, "default_topics")
     try:
         feed = feed_add(
             network=access.network,
@@ -316,7 +298,9 @@ def feeds_update(
     if "url" in fields:
         fields["url"] = _url(fields["url"])
     if "default_topics" in fields:
-        fields["default_topics"] = _topics(access, fields["default_topics"], "default_topics")
+        fields["default_topics"] = topics_by_slug(
+            access, fields["default_topics"], "default_topics"
+        )
     try:
         feed_update(feed=feed, by=access.person, **fields)
     except FeedError as error:
@@ -395,7 +379,7 @@ def feed_items_accept(
         if getattr(payload, name) is not None
     }
     if "topics" in overrides:
-        overrides["topics"] = _topics(access, overrides["topics"], "topics")
+        overrides["topics"] = topics_by_slug(access, overrides["topics"], "topics")
     try:
         resource = item_accept(item=item, by=access.person, publish=payload.publish, **overrides)
     except (FeedError, LibraryError) as error:

@@ -13,10 +13,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -34,6 +33,7 @@ from netweave.library.ingest import (
     items_dismiss,
 )
 from netweave.library.models import Feed, FeedItem, Resource
+from netweave.library.views import redirect_back
 from netweave.networks.decorators import network_view
 from netweave.networks.permissions import Access, Capability
 
@@ -50,16 +50,6 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Redirect to the `next` the form sent (same site only), else to `default`."""
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
-
-
 def _feeds_url(access: Access) -> str:
     return reverse("library:feeds", args=[access.network.slug])
 
@@ -69,15 +59,7 @@ def _inbox_url(access: Access) -> str:
 
 
 def resource_edit_url(access: Access, resource: Resource) -> str:
-    """The resource's edit page (the resources' own pages may not be there in every build:
-    then its page, then the inbox)."""
-    kwargs = {"network_slug": access.network.slug, "resource_id": resource.pk}
-    for name in ("library:resource_edit", "library:resource"):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return _inbox_url(access)
+    return reverse("library:resource_edit", args=[access.network.slug, resource.pk])
 
 
 def feed_hint(feed: Feed) -> str:
@@ -256,7 +238,7 @@ def feed_fetch_view(request: HttpRequest, feed_id: int) -> HttpResponse:
         _("%(feed)s will be fetched in a moment; reload this page to see the result.")
         % {"feed": feed},
     )
-    return _back(request, _feeds_url(access))
+    return redirect_back(request, _feeds_url(access))
 
 
 @require_safe
@@ -333,7 +315,7 @@ def _after_item(
             status=200 if ok else 409,
         )
     (messages.success if ok else messages.error)(request, text)
-    return _back(request, _inbox_url(access))
+    return redirect_back(request, _inbox_url(access))
 
 
 @require_POST
@@ -397,11 +379,11 @@ def items_dismiss_view(request: HttpRequest) -> HttpResponse:
     form = ItemIdsForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tick the items to dismiss first."))
-        return _back(request, _inbox_url(access))
+        return redirect_back(request, _inbox_url(access))
     count = items_dismiss(network=access.network, ids=form.cleaned_data["ids"], by=access.person)
     messages.success(
         request,
         ngettext("%(count)d item dismissed.", "%(count)d items dismissed.", count)
         % {"count": count},
     )
-    return _back(request, _inbox_url(access))
+    return redirect_back(request, _inbox_url(access))

@@ -37,11 +37,13 @@ def language_choices(network: Network) -> list[tuple[str, Any]]:
     return [("", gettext_lazy("Not said"))] + [(code, label(code)) for code in first + rest]
 
 
+def phase_label(phase: str) -> str:
+    """A life-cycle phase in words (a phase of the network's own model by its name)."""
+    return str(PHASE_LABELS.get(phase, phase.replace("_", " ").capitalize()))
+
+
 def phase_choices(network: Network) -> list[tuple[str, str]]:
-    return [
-        (phase, str(PHASE_LABELS.get(phase, phase.replace("_", " ").capitalize())))
-        for phase in network.phase_model or []
-    ]
+    return [(phase, phase_label(phase)) for phase in network.phase_model or []]
 
 
 def topic_choices(network: Network) -> list[tuple[int, str]]:

@@ -57,7 +57,7 @@ class FeedError(Exception):
 @dataclass(frozen=True)
 class FetchOutcome:
     """What one fetch did. `status` is a `Feed.FetchStatus` value, or "missing" when the feed is
-    gone, or "skipped" when it was not due (tasks only)."""
+    gone, or "skipped" when it was not due (tasks only) or got a new address during the fetch."""
 
     feed_id: int
     status: str
@@ -362,30 +362,39 @@ def feed_fetch(*, feed_id: int, now: datetime | None = None) -> FetchOutcome:
             max_bytes=settings.NETWEAVE_FEED_MAX_BYTES,
         )
     except FetchRefused as error:
-        return _failed(feed, Feed.FetchStatus.REFUSED, error.reason, now)
+        return _record_failure(feed, Feed.FetchStatus.REFUSED, error.reason, now)
     except FetchFailed as error:
-        return _failed(feed, Feed.FetchStatus.ERROR, error.reason, now)
+        return _record_failure(feed, Feed.FetchStatus.ERROR, error.reason, now)
     except Exception as error:  # a bug must not leave the feed claimed and silent
         logger.exception("fetching feed %s failed unexpectedly", feed.pk)
-        return _failed(
+        return _record_failure(
             feed, Feed.FetchStatus.ERROR, f"Unexpected error ({type(error).__name__}).", now
         )
     if result.status == 304:
-        return _succeeded(feed, Feed.FetchStatus.NOT_MODIFIED, now, result.headers)
+        with transaction.atomic():
+            current = _current(feed)
+            if current is None or current.url != feed.url:
+                return _overtaken(feed, current)
+            return _succeeded(current, Feed.FetchStatus.NOT_MODIFIED, now, result.headers)
     if result.status != 200:
-        return _failed(feed, Feed.FetchStatus.ERROR, _http_words(result.status, feed.url), now)
+        return _record_failure(
+            feed, Feed.FetchStatus.ERROR, _http_words(result.status, feed.url), now
+        )
     try:
         parsed = parse_feed(result.content, headers=result.headers, base_url=result.url)
     except FeedRefused as error:
-        return _failed(feed, Feed.FetchStatus.REFUSED, error.reason, now)
+        return _record_failure(feed, Feed.FetchStatus.REFUSED, error.reason, now)
     with transaction.atomic():
-        new = _store_items(feed, parsed.items, now)
-        if not feed.title and parsed.title:
-            feed.title = parsed.title[:300]
-        if not feed.site_url and parsed.site_url:
-            feed.site_url = parsed.site_url[:1000]
+        current = _current(feed)
+        if current is None or current.url != feed.url:
+            return _overtaken(feed, current)
+        new = _store_items(current, parsed.items, now)
+        if not current.title and parsed.title:
+            current.title = parsed.title[:300]
+        if not current.site_url and parsed.site_url:
+            current.site_url = parsed.site_url[:1000]
         outcome = _succeeded(
-            feed,
+            current,
             Feed.FetchStatus.OK,
             now,
             result.headers,
@@ -394,6 +403,26 @@ def feed_fetch(*, feed_id: int, now: datetime | None = None) -> FetchOutcome:
             warning=parsed.warning,
         )
     return outcome
+
+
+def _current(feed: Feed) -> Feed | None:
+    """The feed's row as it is now, locked: the request ran outside any transaction, and a
+    curator may have renamed, paused, re-addressed or removed the feed meanwhile."""
+    return Feed.objects.select_for_update().filter(pk=feed.pk).first()
+
+
+def _overtaken(feed: Feed, current: Feed | None) -> FetchOutcome:
+    """The feed was removed, or given a new address (fetched afresh on its own), while its old
+    address was being fetched: what the old address answered is not recorded."""
+    return FetchOutcome(feed_id=feed.pk, status="missing" if current is None else "skipped")
+
+
+def _record_failure(feed: Feed, status: str, reason: str, now: datetime) -> FetchOutcome:
+    with transaction.atomic():
+        current = _current(feed)
+        if current is None or current.url != feed.url:
+            return _overtaken(feed, current)
+        return _failed(current, status, reason, now)
 
 
 def _schedule(feed: Feed, now: datetime) -> None:

@@ -58,9 +58,11 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing as mp
+import os
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -98,6 +100,7 @@ WINDOW = 1_000  # see the module docstring
 SAMPLE = 1_000  # rows a sample may have
 SAMPLE_MIN = 200  # rows a sample should have (else a larger one is taken)
 FACETS_INDEX = "library_resource_facets"
+FIRST_SPAN = 50_000  # PostgreSQL: the first range of newest ids searched (see _Postgres)
 BULK_REINDEX = 50_000  # from this many rows (and half the table) the index is rebuilt at the end
 SAMPLE_BUCKETS = 32  # two bucket tags of 32 values each: samples of 1/32 and 1/1,024
 MAX_QUERY_WORDS = 8
@@ -225,23 +228,29 @@ def index_terms(text: str, language: str) -> list[str]:
     first appearance; only those that differ from the words themselves).
 
     >>> index_terms("Essais cliniques des vaccins à Dakar", "fr")
-    ['essai', 'cliniqu', 'vaccin', 'a']
+    ['cliniqu', 'de', 'vaccin', 'a']
     """
     code = stem_language(language)
-    seen: set[str] = set()
+    unique = list(dict.fromkeys(words(text)))
+    seen = set(unique)
     extra: list[str] = []
-    for word in words(text):
-        if word in seen:
-            continue
-        seen.add(word)
-        folded = fold_word(word)
-        for term in (folded, stem(word, code) if code else folded):
-            if term != word and term not in seen:
+    for word in unique:
+        for term in _word_terms(word, code):
+            if term not in seen:
                 seen.add(term)
                 extra.append(term)
     return extra
 
 
+@lru_cache(maxsize=500_000)
+def _word_terms(word: str, code: str) -> tuple[str, ...]:
+    """The folded form and the stem of a lower-case word, those that differ from it."""
+    folded = fold_word(word)
+    stemmed = stem(word, code) if code else folded
+    return tuple(dict.fromkeys(t for t in (folded, stemmed) if t != word))
+
+
+@lru_cache(maxsize=10_000)
 def _tag_value(value: object) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(str(value)))
 
@@ -270,6 +279,7 @@ class _Indexable:
     people: list[str]
     organizations: list[str]
     topics: list[tuple[int, str]]  # (id, name)
+    status: str = ""
 
 
 def _human_text(item: _Indexable) -> tuple[str, str]:
@@ -285,7 +295,7 @@ def _index_text(item: _Indexable) -> str:
     head, body = _human_text(item)
     head_terms = index_terms(head, item.language)
     body_terms = index_terms(body, item.language)
-    tags = [tag("n", item.network_id), tag("k", item.kind)]
+    tags = [tag("n", item.network_id), tag("k", item.kind), tag("s", item.status)]
     if item.language:
         tags.append(tag("l", item.language))
     if item.year:
@@ -326,6 +336,7 @@ def _indexable(resource: Resource) -> _Indexable:
         topics=sorted(((t.pk, t.name) for t in resource.topics.all()), key=lambda t: t[1])
         if saved
         else [],
+        status=resource.status,
     )
 
 
@@ -343,23 +354,6 @@ def resource_reindex(resource: Resource) -> None:
     Resource.objects.filter(pk=resource.pk).update(
         search_text=resource.search_text, year=resource.year
     )
-
-
-def _related(
-    through: Any, name: str, model: Any, ids: list[int]
-) -> dict[int, list[tuple[int, str]]]:
-    """(id, name) of the `name` objects related to each of `ids`: two plain queries (a join here
-    can make SQLite pick a plan that reads the whole related table)."""
-    pairs = list(
-        through.objects.filter(resource_id__in=ids).values_list("resource_id", f"{name}_id")
-    )
-    names = dict(
-        model.objects.filter(pk__in={other for _rid, other in pairs}).values_list("pk", "name")
-    )
-    related: dict[int, list[tuple[int, str]]] = {}
-    for rid, other in sorted(pairs, key=lambda pair: (pair[0], names.get(pair[1], ""))):
-        related.setdefault(rid, []).append((other, names.get(other, "")))
-    return related
 
 
 def resources_reindex(
@@ -385,7 +379,7 @@ def resources_reindex(
     if bulk:
         _index_set_aside()
     try:
-        done = _reindex_chunks(all_ids, update, chunk, progress)
+        done = _reindex_chunks(all_ids, update, chunk, progress, parallel=bulk)
     finally:
         if bulk:
             _index_restore()
@@ -441,53 +435,115 @@ def _reindex_chunks(
     update: str,
     chunk: int,
     progress: Callable[[int, int], None] | None,
+    *,
+    parallel: bool,
 ) -> int:
-    from netweave.people.models import Organization, Person
-
-    through_topics = Resource.topics.through
-    through_people = Resource.author_people.through
-    through_orgs = Resource.author_organizations.through
+    """Read, compute and write the texts chunk by chunk. `parallel`: compute them in worker
+    processes (forked: they only compute, never touch the database) while this process reads the
+    next chunk and writes the previous one."""
     total = len(all_ids)
     done = 0
-    for start in range(0, total, chunk):
-        part = all_ids[start : start + chunk]
-        topics = _related(through_topics, "topic", Topic, part)
-        people = _related(through_people, "person", Person, part)
-        orgs = _related(through_orgs, "organization", Organization, part)
-        people_names = {rid: [name for _id, name in values] for rid, values in people.items()}
-        org_names = {rid: [name for _id, name in values] for rid, values in orgs.items()}
-        rows = []
-        fields = (
-            "pk", "network_id", "title", "summary", "other_authors", "language", "kind",
-            "phases", "publication_date", "published_at", "search_text", "year",
-        )  # fmt: skip
-        for values in Resource.objects.filter(pk__in=part).values_list(*fields):
-            (pk, network_id, title, summary, others, language, kind, phases, date, published,
-             old_text, old_year) = values  # fmt: skip
-            year = date.year if date else published.year if published else None
-            item = _Indexable(
-                id=pk,
-                network_id=network_id,
-                title=title,
-                summary=summary,
-                other_authors=others,
-                language=language,
-                kind=kind,
-                year=year,
-                phases=list(phases or []),
-                people=people_names.get(pk, []),
-                organizations=org_names.get(pk, []),
-                topics=topics.get(pk, []),
-            )
-            text = _index_text(item)
-            if text != old_text or year != old_year:
-                rows.append((text, year, pk))
+    workers = min(4, os.cpu_count() or 1)
+    pool = mp.get_context("fork").Pool(workers) if parallel and workers > 1 else None
+    pending: deque[tuple[list[tuple[_Indexable, str, int | None]], Any]] = deque()
+
+    def finish() -> None:
+        nonlocal done
+        batch, job = pending.popleft()
+        texts = job.get() if pool is not None else job
+        rows = [
+            (text, item.year, item.id)
+            for (item, old_text, old_year), text in zip(batch, texts, strict=True)
+            if text != old_text or item.year != old_year
+        ]
         if rows:
             _write(update, rows)
-        done += len(part)
+        done += len(batch)
         if progress:
             progress(done, total)
+
+    try:
+        for start in range(0, total, chunk):
+            batch = _chunk_items(all_ids[start : start + chunk])
+            items = [item for item, _text, _year in batch]
+            job = pool.apply_async(_texts, (items,)) if pool is not None else _texts(items)
+            pending.append((batch, job))
+            while len(pending) > workers:
+                finish()
+        while pending:
+            finish()
+    finally:
+        if pool is not None:
+            pool.terminate()
     return done
+
+
+def _texts(items: list[_Indexable]) -> list[str]:
+    return [_index_text(item) for item in items]
+
+
+def _chunk_items(part: list[int]) -> list[tuple[_Indexable, str, int | None]]:
+    """What the index needs of each of `part`, with its current search_text and year (raw SQL,
+    five queries: this runs for every row of a bulk reindex)."""
+    marks = ", ".join(["%s"] * len(part))
+    names = _related_names(part, marks)
+    sql = (
+        "SELECT id, network_id, title, summary, other_authors, language, kind, phases, "  # noqa: S608
+        "publication_date, published_at, search_text, year, status FROM library_resource "
+        f"WHERE id IN ({marks})"
+    )
+    batch = []
+    for values in _fetch(sql, part):
+        (pk, network_id, title, summary, others, language, kind, phases, date, published,
+         old_text, old_year, status) = values  # fmt: skip
+        # SQLite returns dates as ISO text, PostgreSQL as dates: the year is the first 4 digits.
+        when = date or published
+        year = int(str(when)[:4]) if when else None
+        if isinstance(phases, list):
+            phases = json.dumps(phases)
+        item = _Indexable(
+            id=pk,
+            network_id=network_id,
+            title=title,
+            summary=summary,
+            other_authors=others,
+            language=language,
+            kind=kind,
+            year=year,
+            phases=list(_phases(phases or "")),
+            people=names["people"].get(pk, []),
+            organizations=names["organizations"].get(pk, []),
+            topics=names["topics"].get(pk, []),
+            status=status,
+        )
+        batch.append((item, old_text, old_year))
+    return batch
+
+
+def _related_names(part: list[int], marks: str) -> dict[str, dict[int, list[Any]]]:
+    """The people's, organizations' and topics' names of each resource of `part`, sorted by name
+    (topics as (id, name)). No join: one query per relation, one per named table."""
+    out: dict[str, dict[int, list[Any]]] = {}
+    for key, through, column, table in (
+        ("people", "library_resource_author_people", "person_id", "people_person"),
+        ("organizations", "library_resource_author_organizations", "organization_id",
+         "people_organization"),
+        ("topics", "library_resource_topics", "topic_id", "library_topic"),
+    ):  # fmt: skip
+        sql = f"SELECT resource_id, {column} FROM {through} WHERE resource_id IN ({marks})"  # noqa: S608
+        pairs = _fetch(sql, part)
+        others = sorted({other for _rid, other in pairs})
+        found: dict[int, str] = {}
+        for start in range(0, len(others), 5_000):
+            ids = others[start : start + 5_000]
+            sql = f"SELECT id, name FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})"  # noqa: S608
+            found.update(_fetch(sql, ids))
+        related: dict[int, list[Any]] = {}
+        for rid, other in sorted(pairs, key=lambda pair: (pair[0], found.get(pair[1], ""))):
+            value = (other, found.get(other, "")) if key == "topics" else found.get(other, "")
+            related.setdefault(rid, []).append(value)
+        out[key] = related
+    return out
 
 
 # --- the index itself (used by migration 0002 and `library_reindex --rebuild`) -------------------
@@ -664,7 +720,7 @@ def parse_text(text: str) -> list[_Group]:
     quotes and punctuation are just separators.
 
     >>> [(g.terms, g.prefix) for g in parse_text('Vaccins "AND" mala')]
-    [(('vaccins', 'vaccin'), None), (('mala',), 'mala')]
+    [(('vaccins', 'vaccin'), None), (('mala', 'mal'), 'mala')]
     """
     text = (text or "")[:2_000]
     tokens = [w for w in words(text) if len(w) <= MAX_WORD_LENGTH]
@@ -796,6 +852,14 @@ def _row(values: Sequence[Any]) -> _Row:
     return _Row(pk, kind, language or "", year, _phases(phases or ""), published)
 
 
+def _status_tags(scope: _Scope) -> list[list[str]]:
+    """Curation searches (statuses other than published, a small share of a large library) find
+    their rows through status tags; the row's own status is checked all the same."""
+    if scope.statuses == [Resource.Status.PUBLISHED]:
+        return []
+    return [[tag("s", status) for status in scope.statuses]]
+
+
 def _scope_sql(alias: str, scope: _Scope) -> tuple[str, list[Any]]:
     statuses = ", ".join(["%s"] * len(scope.statuses))
     visibilities = ", ".join(["%s"] * len(scope.visibilities))
@@ -897,6 +961,7 @@ class _SQLite(_Engine):
     ) -> list[_Row]:
         use_tag = scope.network_tag or not (groups or tags)
         network = [[tag("n", scope.network_id)]] if use_tag else []
+        network += _status_tags(scope)
         condition, params = _scope_sql("r", scope)
         if where[0]:
             condition, params = f"{condition} AND {where[0]}", [*params, *where[1]]
@@ -966,15 +1031,33 @@ class _Postgres(_Engine):
         condition, params = _scope_sql("r", scope)
         if where[0]:
             condition, params = f"{condition} AND {where[0]}", [*params, *where[1]]
-        use_tag = scope.network_tag or not (groups or tags)
-        network = [[tag("n", scope.network_id)]] if use_tag else []
+        terms = [[tag("n", scope.network_id)]] if scope.network_tag else []
+        terms += _status_tags(scope) + tags
+        if not groups and not terms:
+            # Neither text nor tag: the columns alone, the primary key walked backwards.
+            sql = (
+                f"SELECT r.id, {_VALUES} FROM library_resource r "  # noqa: S608
+                f"WHERE {condition} ORDER BY r.id DESC LIMIT %s"
+            )
+            return [_row(r) for r in _fetch(sql, [*params, limit])]
+        # The newest matches, range of ids by range: the GIN index finds matches in no order,
+        # and walking the primary key backwards reads every row's vector; within a range of the
+        # newest ids the planner can do either cheaply. The range widens eightfold until enough
+        # rows are found (three queries at most for a million rows).
+        query = self._tsquery(groups, terms)
         sql = (
             f"SELECT r.id, {_VALUES} FROM library_resource r "  # noqa: S608
-            f"WHERE r.search_vector @@ to_tsquery('simple', %s) AND {condition} "
-            "ORDER BY r.id DESC LIMIT %s"
+            "WHERE r.search_vector @@ to_tsquery('simple', %s) AND r.id > %s AND r.id <= %s "
+            f"AND {condition} ORDER BY r.id DESC LIMIT %s"
         )
-        query = self._tsquery(groups, network + tags)
-        return [_row(r) for r in _fetch(sql, [query, *params, limit])]
+        high = _fetch("SELECT max(id) FROM library_resource", [])[0][0] or 0
+        span = FIRST_SPAN
+        found: list[tuple[Any, ...]] = []
+        while high > 0 and len(found) < limit:
+            low = max(0, high - span)
+            found += _fetch(sql, [query, low, high, *params, limit - len(found)])
+            high, span = low, span * 8
+        return [_row(r) for r in found]
 
     def rank(
         self, groups: list[_Group], ids: list[int], *, many: bool, tags: list[list[str]]

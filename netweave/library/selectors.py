@@ -106,6 +106,23 @@ def revisions_for(*, resource: Resource) -> QuerySet[ResourceRevision]:
     return ResourceRevision.objects.filter(resource=resource).select_related("editor")
 
 
+# What a revision keeps that only curators see (the resource's own API and page hide them too).
+CURATOR_ONLY_FIELDS = frozenset({"review_by", "link_status"})
+
+
+def revision_for_viewer(access: Access, revision: ResourceRevision) -> ResourceRevision:
+    """The revision as the viewer may see it: for anyone but a curator, the curators' fields
+    are blanked in its data and left out of the fields it changed (in memory, not saved)."""
+    if access.can(Capability.CURATE):
+        return revision
+    revision.data = {
+        name: None if name in CURATOR_ONLY_FIELDS else value
+        for name, value in (revision.data or {}).items()
+    }
+    revision.changed = [name for name in revision.changed or [] if name not in CURATOR_ONLY_FIELDS]
+    return revision
+
+
 # --- lists ---------------------------------------------------------------------------------------
 
 

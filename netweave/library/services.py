@@ -130,6 +130,7 @@ def _revision(
     changed: Iterable[str] = (),
     note: str = "",
     now: datetime | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> ResourceRevision:
     # The resource's row is locked by the caller's transaction (or freshly created), so the next
     # number cannot be taken twice.
@@ -141,7 +142,7 @@ def _revision(
         action=action,
         editor=by,
         changed=list(changed),
-        data=resource_snapshot(resource),
+        data={**resource_snapshot(resource), **(extra or {})},
         note=(note or "").strip()[:5000],
         created_at=now or timezone.now(),
     )
@@ -226,6 +227,13 @@ def _clean_translation_of(
         found = Resource.objects.get(pk=found.translation_of_id)
     if resource is not None and found.pk == resource.pk:
         raise LibraryError(_("A resource cannot be a translation of itself."))
+    if resource is not None and resource.translations.exists():
+        raise LibraryError(
+            _(
+                "Other resources are translations of this one, so it stays their original. "
+                "Make the other resource a translation of this one instead."
+            )
+        )
     return found
 
 
@@ -738,6 +746,7 @@ def resource_check_link(*, resource_id: int, now: datetime | None = None) -> Res
         locked.save(update_fields=["link_status", "link_checked_at", "link_error"])
         flipped = (was == Resource.LinkStatus.BROKEN) != (status == Resource.LinkStatus.BROKEN)
         if flipped:
+            # The snapshot is the resource's content; the history also shows what was found.
             _revision(
                 locked,
                 action=ResourceRevision.Action.LINK,
@@ -745,6 +754,7 @@ def resource_check_link(*, resource_id: int, now: datetime | None = None) -> Res
                 changed=["link_status"],
                 note=message or _("The link works again."),
                 now=now,
+                extra={"link_status": status},
             )
     return locked
 

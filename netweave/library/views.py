@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from netweave.library import selectors
-from netweave.library.forms import ResourceForm, ReviewedForm, StatusForm, TopicForm
+from netweave.library.forms import ResourceForm, ReviewedForm, StatusForm, TopicForm, phase_label
 from netweave.library.models import Resource, ResourceRevision, Topic, Visibility
 from netweave.library.search import FACETS, SearchQuery, resources_search
 from netweave.library.services import (
@@ -47,7 +47,6 @@ from netweave.library.services import (
     topic_update,
 )
 from netweave.networks.decorators import network_view
-from netweave.networks.models import PHASE_LABELS
 from netweave.networks.permissions import Access, Capability
 from netweave.people.models import Organization, Person
 
@@ -80,7 +79,7 @@ def _refuse(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
+def redirect_back(request: HttpRequest, default: str) -> HttpResponse:
     """Redirect to the `next` the form sent (same site only), else to `default`."""
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -204,7 +203,7 @@ def resource(request: HttpRequest, resource_id: int) -> HttpResponse:
 
 
 def _phase_labels(phases: list[str]) -> list[str]:
-    return [str(PHASE_LABELS.get(phase, phase.replace("_", " ").capitalize())) for phase in phases]
+    return [phase_label(phase) for phase in phases]
 
 
 @require_safe
@@ -356,7 +355,7 @@ def resource_status(request: HttpRequest, resource_id: int) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(request, str(STATUS_DONE[Resource.Status(item.status)]))
-    return _back(request, _resource_url(item))
+    return redirect_back(request, _resource_url(item))
 
 
 @require_POST
@@ -366,17 +365,21 @@ def resource_reviewed(request: HttpRequest, resource_id: int) -> HttpResponse:
     access = _access(request)
     item = selectors.resource_for_viewer(access=access, resource_id=resource_id)
     form = ReviewedForm(request.POST)
-    review_by = form.cleaned_data.get("review_by") if form.is_valid() else None
+    back = reverse("library:attention", args=[access.network.slug])
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["review_by"]))
+        return redirect_back(request, back)
+    review_by = form.cleaned_data.get("review_by")
     if review_by is not None and review_by <= timezone.localdate():
         messages.error(request, _("The next review date must be in the future."))
-        return _back(request, reverse("library:attention", args=[access.network.slug]))
+        return redirect_back(request, back)
     resource_mark_reviewed(resource=item, by=access.person, review_by=review_by)
     messages.success(
         request,
         _("Marked as reviewed; next review by %(date)s.")
         % {"date": item.review_by.isoformat() if item.review_by else ""},
     )
-    return _back(request, reverse("library:attention", args=[access.network.slug]))
+    return redirect_back(request, back)
 
 
 @require_POST
@@ -392,7 +395,7 @@ def resource_check(request: HttpRequest, resource_id: int) -> HttpResponse:
     else:
         transaction.on_commit(lambda: check_link.enqueue(item.pk))
         messages.success(request, _("The link is being checked; reload the page in a moment."))
-    return _back(request, _resource_url(item))
+    return redirect_back(request, _resource_url(item))
 
 
 FIELD_LABELS = {
@@ -452,6 +455,9 @@ def _shown(field: str, value: Any, names: dict[str, dict[int, str]]) -> str:
         return str(Visibility(value).label) if value in Visibility.values else str(value)
     if field == "status":
         return str(Resource.Status(value).label) if value in Resource.Status.values else str(value)
+    if field == "link_status":
+        choices = Resource.LinkStatus
+        return str(choices(value).label) if value in choices.values else str(value)
     if field == "phases":
         return ", ".join(_phase_labels(list(value)))
     if field == "file":
@@ -470,6 +476,10 @@ def _changes(
     for name in fields:
         old = (before or {}).get(name)
         new = after.get(name)
+        if name == "link_status" and old is None and new is not None:
+            # The checker notes only a change between broken and working: working now means
+            # it was broken before (older revisions do not record the link's status).
+            old = Resource.LinkStatus.BROKEN if new != Resource.LinkStatus.BROKEN else None
         change: dict[str, Any] = {
             "field": name,
             "label": FIELD_LABELS[name],
@@ -497,7 +507,7 @@ def resource_history(request: HttpRequest, resource_id: int) -> HttpResponse:
     page = Paginator(selectors.revisions_for(resource=item), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    revisions = list(page.object_list)
+    revisions = [selectors.revision_for_viewer(access, row) for row in page.object_list]
     # The revision before the page's last one, to show what that one changed.
     older = (
         ResourceRevision.objects.filter(resource=item, number__lt=revisions[-1].number)
@@ -506,6 +516,8 @@ def resource_history(request: HttpRequest, resource_id: int) -> HttpResponse:
         if revisions
         else None
     )
+    if older is not None:
+        older = selectors.revision_for_viewer(access, older)
     names = _names([*revisions, *([older] if older else [])])
     rows = []
     for index, revision in enumerate(revisions):

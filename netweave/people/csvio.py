@@ -1,5 +1,6 @@
 """CSV in and out for small, synchronous jobs: the directory export and bulk invitations.
-(Member and organization imports, with dry runs and progress, live in importing.py.)"""
+(Member and organization imports, with dry runs and progress, live in importing.py; reading
+and neutralizing cells is netweave/lib/csvimport.py's.)"""
 
 from __future__ import annotations
 
@@ -11,19 +12,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from netweave.lib.csvimport import csv_cell, decode_upload
 from netweave.people.models import Membership
+
+__all__ = ["EXPORT_COLUMNS", "directory_rows", "parse_invitation_csv"]
 
 EXPORT_COLUMNS = [
     "name", "email", "organization", "title", "role", "status", "joined", "country", "city",
     "languages", "expertise", "interests", "offers", "seeks", "map_consent",
 ]  # fmt: skip
-
-
-def _cell(value: str) -> str:
-    """Neutralize spreadsheet formulas (CSV injection): a cell may not start with = + - @."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 def directory_rows(memberships: Iterable[Membership]) -> Iterator[list[str]]:
@@ -48,21 +45,7 @@ def directory_rows(memberships: Iterable[Membership]) -> Iterator[list[str]]:
             person.seeks,
             person.map_consent,
         ]
-        yield [_cell(str(v)) for v in row]
-
-
-def decode_upload(content: bytes) -> str:
-    """UTF-8 (with or without BOM); anything else is refused with a message saying what to do."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            _(
-                "The file is not UTF-8 text (problem at byte %(pos)d). Save it as “CSV UTF-8” "
-                "from your spreadsheet program and upload it again."
-            )
-            % {"pos": error.start}
-        ) from None
+        yield [csv_cell(v) for v in row]
 
 
 def parse_invitation_csv(

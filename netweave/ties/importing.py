@@ -41,8 +41,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from netweave.lib.csvimport import decode_upload
 from netweave.networks.models import Network
-from netweave.people.csvio import decode_upload
 from netweave.people.importing import RowError
 from netweave.people.models import Membership, Person
 from netweave.ties.models import Tie

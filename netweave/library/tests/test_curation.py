@@ -115,6 +115,15 @@ class SubmissionTests:
         assert spanish.translation_of == original
         assert set(original.translations.all()) == {french, spanish}
 
+    def test_an_original_with_translations_cannot_become_a_translation(self, cast: Cast) -> None:
+        original = make_resource(cast.network, cast.member, language="en")
+        make_resource(cast.network, cast.member, language="fr", translation_of=original)
+        other = make_resource(cast.network, cast.member, language="es")
+        with pytest.raises(LibraryError, match="stays their original"):
+            resource_update(resource=original, by=cast.steward, translation_of=other)
+        original.refresh_from_db()
+        assert original.translation_of is None
+
 
 class StatusRuleTests:
     def test_the_life_cycle_goes_through_review_publication_archive_and_restore(
@@ -373,3 +382,29 @@ class CurationPageTests:
     def test_an_empty_queue_says_so(self, cast: Cast) -> None:
         response = client_for(cast, "coordinator").get(reverse("library:review", args=["cast"]))
         assert "Nothing waits for review." in response.content.decode()
+
+
+class SubmitterHistoryTests:
+    """The submitter follows the history of their own submission, but the curators' review-by
+    date stays theirs, in the history as in the resource itself."""
+
+    def waiting_with_a_review_date(self, cast: Cast) -> Resource:
+        resource = make_resource(cast.network, cast.member, status=None)
+        resource_update(resource=resource, by=cast.coordinator, review_by=date(2031, 5, 17))
+        return resource
+
+    def test_the_api_history_hides_the_review_date_from_the_submitter(self, cast: Cast) -> None:
+        resource = self.waiting_with_a_review_date(cast)
+        url = f"/api/v1/networks/cast/resources/{resource.pk}/revisions"
+        body = client_for(cast, "member").get(url).json()
+        assert [item["data"]["review_by"] for item in body["items"]] == [None, None]
+        assert all("review_by" not in item["changed"] for item in body["items"])
+        curator = client_for(cast, "coordinator").get(url).json()
+        assert curator["items"][0]["data"]["review_by"] == "2031-05-17"
+        assert curator["items"][0]["changed"] == ["review_by"]
+
+    def test_the_history_page_hides_the_review_date_from_the_submitter(self, cast: Cast) -> None:
+        resource = self.waiting_with_a_review_date(cast)
+        url = reverse("library:resource_history", args=["cast", resource.pk])
+        assert "2031-05-17" not in client_for(cast, "member").get(url).content.decode()
+        assert "2031-05-17" in client_for(cast, "coordinator").get(url).content.decode()

@@ -190,6 +190,17 @@ class FeedItemsApiTests:
         status, body = call(cast, "steward", "post", f"/feeds/items/{first.pk}/accept")
         assert status == 409 and "already accepted" in body["error"]
 
+    def test_accepting_checks_the_language_and_topics_like_a_resource(self, cast):
+        item = make_item(make_feed(cast.network), 1)
+        path = f"/feeds/items/{item.pk}/accept"
+        status, body = call(cast, "steward", "post", path, {"language": "zz"})
+        assert status == 400 and "Unknown language code “zz”" in body["error"], body
+        status, body = call(cast, "steward", "post", path, {"topics": ["nowhere"]})
+        assert status == 400 and "nowhere" in body["error"], body
+        status, body = call(cast, "steward", "post", path, {"language": "FR"})
+        assert status == 201, body
+        assert Resource.objects.get(pk=body["resource_id"]).language == "fr"
+
     def test_dismissing_in_bulk(self, cast):
         feed = make_feed(cast.network)
         items = [make_item(feed, n) for n in range(3)]

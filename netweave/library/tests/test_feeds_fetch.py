@@ -480,3 +480,66 @@ class ItemCurationTests:
         assert FeedItem.objects.get(pk=theirs.pk).status == "new"
         assert FeedItem.objects.get(pk=accepted.pk).status == "accepted"
         assert FeedItem.objects.get(pk=item.pk).status == "dismissed"
+
+
+class FeedChangedDuringFetchTests:
+    """A fetch takes seconds, outside any transaction: what a curator does to the feed
+    meanwhile wins over what the fetch read before it started."""
+
+    @pytest.fixture
+    def during_fetch(self, monkeypatch):  # type: ignore[no-untyped-def]
+        from netweave.library import ingest
+
+        changes: list = []
+        real = ingest.safe_fetch
+
+        def fetch(*args, **kwargs):  # type: ignore[no-untyped-def]
+            result = real(*args, **kwargs)
+            for change in changes:
+                change()
+            return result
+
+        monkeypatch.setattr(ingest, "safe_fetch", fetch)
+        return changes
+
+    def test_a_name_given_meanwhile_is_kept(self, server, network, during_fetch):
+        server.routes["/feed"] = Reply(body=rss(ONE))
+        feed = follow(network, server.url("/feed"))
+        during_fetch.append(lambda: Feed.objects.filter(pk=feed.pk).update(title="Our name"))
+        assert feed_fetch(feed_id=feed.pk).status == "ok"
+        feed.refresh_from_db()
+        assert feed.title == "Our name"
+        assert FeedItem.objects.filter(feed=feed).count() == 1
+
+    def test_a_feed_removed_meanwhile_is_missing_not_an_error(self, server, network, during_fetch):
+        server.routes["/feed"] = Reply(body=rss(ONE))
+        feed = follow(network, server.url("/feed"))
+        during_fetch.append(lambda: Feed.objects.filter(pk=feed.pk).delete())
+        assert feed_fetch(feed_id=feed.pk).status == "missing"
+        server.routes["/gone"] = Reply(404)
+        other = follow(network, server.url("/gone"))
+        during_fetch[:] = [lambda: Feed.objects.filter(pk=other.pk).delete()]
+        assert feed_fetch(feed_id=other.pk).status == "missing"
+        assert not FeedItem.objects.exists()
+
+    def test_entries_from_an_address_changed_meanwhile_are_not_stored(
+        self, server, network, during_fetch
+    ):
+        server.routes["/old"] = Reply(body=rss(ONE), headers={"ETag": '"old"'})
+        feed = follow(network, server.url("/old"))
+        during_fetch.append(lambda: Feed.objects.filter(pk=feed.pk).update(url=server.url("/new")))
+        assert feed_fetch(feed_id=feed.pk).status == "skipped"
+        feed.refresh_from_db()
+        assert feed.url == server.url("/new") and feed.etag == ""
+        assert feed.last_status == Feed.FetchStatus.NEVER
+        assert not FeedItem.objects.exists()
+
+    def test_a_feed_paused_meanwhile_stays_paused(self, server, network, during_fetch):
+        server.routes["/feed"] = Reply(body=rss(ONE))
+        feed = follow(network, server.url("/feed"))
+        during_fetch.append(
+            lambda: Feed.objects.filter(pk=feed.pk).update(active=False, next_fetch_at=None)
+        )
+        assert feed_fetch(feed_id=feed.pk).status == "ok"
+        feed.refresh_from_db()
+        assert feed.active is False and feed.next_fetch_at is None

@@ -111,6 +111,20 @@ class LinkCheckTests:
         resource.refresh_from_db()
         assert resource.link_status == "ok"
 
+    def test_the_history_shows_what_the_link_checker_found(self, cast: Cast, loopback) -> None:
+        resource = make_resource(cast.network, cast.member, url=loopback.url("/flaky"))
+        resource_check_link(resource_id=resource.pk)  # 404: broken
+        loopback.routes["/flaky"] = Reply(200)
+        resource_check_link(resource_id=resource.pk)
+        newest = resource.revisions.order_by("-number").first()
+        assert newest is not None and newest.data["link_status"] == "ok"
+        html = (
+            client_for(cast, "coordinator")
+            .get(reverse("library:resource_history", args=["cast", resource.pk]))
+            .content.decode()
+        )
+        assert "<del>Broken</del>" in html and "<ins>Working</ins>" in html
+
     def test_the_task_checks_one_link(self, cast: Cast, loopback) -> None:
         loopback.routes["/ok"] = Reply(200)
         resource = make_resource(cast.network, cast.member, url=loopback.url("/ok"))
@@ -212,6 +226,17 @@ class AttentionQueueTests:
             follow=True,
         )
         assert "must be in the future" in response.content.decode()
+        overdue.refresh_from_db()
+        assert overdue.review_by == date(2020, 1, 1)
+
+    def test_a_review_date_that_is_not_a_date_is_refused(self, cast: Cast) -> None:
+        overdue = make_resource(cast.network, cast.member, review_by=date(2020, 1, 1))
+        response = client_for(cast, "steward").post(
+            reverse("library:resource_reviewed", args=["cast", overdue.pk]),
+            {"review_by": "next spring"},
+            follow=True,
+        )
+        assert "Enter a valid date." in response.content.decode()
         overdue.refresh_from_db()
         assert overdue.review_by == date(2020, 1, 1)
 

@@ -453,6 +453,7 @@ class LargeResultTests:
     ) -> None:
         monkeypatch.setattr(search, "WINDOW", 20)
         monkeypatch.setattr(search, "SAMPLE_BUCKETS", 2)
+        monkeypatch.setattr(search, "FIRST_SPAN", 3)  # PostgreSQL: several id ranges
         for n in range(80):
             add(cast.network, f"Malaria {n}", kind="report" if n % 5 == 0 else "article")
         search.resources_reindex(network=cast.network)  # bucket tags with SAMPLE_BUCKETS = 2
@@ -562,6 +563,7 @@ class PlanTests:
         monkeypatch.setattr(search, "WINDOW", 10)
         monkeypatch.setattr(search, "SAMPLE_BUCKETS", 2)
         monkeypatch.setattr(search, "PLAN_MIN_ROWS", plan_min_rows)
+        monkeypatch.setattr(search, "FIRST_SPAN", 4)
         for n in range(24):
             add(
                 cast.network,
@@ -583,3 +585,33 @@ class PlanTests:
         }
         assert {h.resource.title for h in results.hits} == expected
         assert results.total == len(expected)
+
+
+def test_the_module_examples_hold() -> None:
+    import doctest
+
+    failures, tried = doctest.testmod(search)
+    assert tried > 0 and failures == 0
+
+
+@pytest.mark.django_db
+def test_a_large_curation_search_finds_its_statuses(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "WINDOW", 10)
+    for n in range(30):
+        add(
+            cast.network,
+            f"Malaria {n}",
+            status=Resource.Status.SUBMITTED if n % 2 else Resource.Status.PUBLISHED,
+            kind="report" if n % 3 == 0 else "article",
+        )
+    results = resources_search(
+        access=coordinator(cast),
+        query=SearchQuery(text="malaria", kinds=["report"]),
+        statuses=[Resource.Status.SUBMITTED],
+        per_page=50,
+    )
+    assert {h.resource.title for h in results.hits} == {
+        f"Malaria {n}" for n in range(30) if n % 2 and n % 3 == 0
+    }
