@@ -134,7 +134,8 @@ def register_error_handlers(api: NinjaAPI) -> None:
         (PeopleError, _conflict),
         (NotAllowed, _not_allowed),
         (NetworkError, _conflict),
-        # A request that breaks a rule of the services (surveys, weaving, library, feeds, field) clashes with the current state.
+        # A request that breaks a rule of the services (surveys, weaving, library, feeds, field)
+        # clashes with the current state.
         (SurveyError, _conflict),
         (WeavingError, _conflict),
         (FieldError, _conflict),
