@@ -141,19 +141,16 @@ def weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
 
 
 def generate(
-    network_id: int,
-    count: int,
-    first_id: int,
-    topic_ids: list[int],
+    owners: list[tuple[int, int]],
+    topic_ids: dict[int, list[int]],
     corpus: Corpus,
     people: list[int],
     orgs: list[int],
     start: dt.datetime,
 ):  # type: ignore[no-untyped-def]
-    """Yield (resource row, topic ids, people ids, organization ids) for `count` resources."""
+    """Yield (resource row, topic ids, people ids, organization ids) for each (id, network id)."""
     rng = corpus.random
-    for n in range(count):
-        rid = first_id + n
+    for rid, network_id in owners:
         lang = weighted(rng, LANGUAGES)
         title = corpus.text(lang, rng.randint(4, 9)).capitalize()
         summary = corpus.text(lang, rng.randint(25, 70))
@@ -168,7 +165,7 @@ def generate(
         others = f"{rng.choice(['A.', 'M.', 'J.'])} {corpus.words(lang, 1)[0].capitalize()}"
         row = (rid, network_id, weighted(rng, KINDS), title, lang, summary, others, visibility,
                status, date, phases, published)  # fmt: skip
-        topics = rng.sample(topic_ids, rng.choice([1, 1, 2, 3]))
+        topics = rng.sample(topic_ids[network_id], rng.choice([1, 1, 2, 3]))
         authors = rng.sample(people, 1) if rng.random() < 0.1 else []
         organizations = rng.sample(orgs, 1) if rng.random() < 0.2 else []
         yield row, topics, authors, organizations
@@ -254,24 +251,26 @@ def build(engine: str, size: int) -> dict[str, Any]:
     generate_seconds = insert_seconds = 0.0
     next_id = 1
     chunk = 20_000
-    for network, count in ((big, size), (small, max(1, size // 100))):
-        for first in range(0, count, chunk):
-            n = min(chunk, count - first)
-            begin = time.perf_counter()
-            rows, topics, authors, organizations = [], [], [], []
-            for row, t, a, o in generate(
-                network.pk, n, next_id, topic_ids[network.pk], corpus, person_ids, org_ids, start
-            ):
-                rows.append(row)
-                topics += [(row[0], x) for x in t]
-                authors += [(row[0], x) for x in a]
-                organizations += [(row[0], x) for x in o]
-            generate_seconds += time.perf_counter() - begin
-            begin = time.perf_counter()
-            with transaction.atomic():
-                insert(engine, rows, topics, authors, organizations)
-            insert_seconds += time.perf_counter() - begin
-            next_id += n
+    # The small network's resources (1 in 101) come among the big one's, as they would in time.
+    total = size + size // 100
+    for first in range(0, total, chunk):
+        n = min(chunk, total - first)
+        owners = [
+            (rid, small.pk if rid % 101 == 0 else big.pk) for rid in range(next_id, next_id + n)
+        ]
+        begin = time.perf_counter()
+        rows, topics, authors, organizations = [], [], [], []
+        for row, t, a, o in generate(owners, topic_ids, corpus, person_ids, org_ids, start):
+            rows.append(row)
+            topics += [(row[0], x) for x in t]
+            authors += [(row[0], x) for x in a]
+            organizations += [(row[0], x) for x in o]
+        generate_seconds += time.perf_counter() - begin
+        begin = time.perf_counter()
+        with transaction.atomic():
+            insert(engine, rows, topics, authors, organizations)
+        insert_seconds += time.perf_counter() - begin
+        next_id += n
     if engine == "postgres":
         with connection.cursor() as cursor:
             cursor.execute(

@@ -2,9 +2,9 @@
 
 How it works
 ------------
-**One indexed column.** `Resource.search_text` is written by `resource_reindex` (never by hand): its
-first line is the title, the rest the summary as plain text, the authors and the topic names. After
-the words come *index terms* computed here, in Python:
+**One indexed column.** `Resource.search_text` is written by `resource_reindex` (never by hand):
+its first line is the title, the rest the summary as plain text, the authors and the topic names.
+After the words come *index terms* computed here, in Python:
 
 - accent-free copies of accented words (PostgreSQL's 'simple' configuration keeps accents);
 - the **stem** of every word in the resource's language, with the Snowball stemmers of the
@@ -13,45 +13,54 @@ the words come *index terms* computed here, in Python:
   snowball configurations would tie the stemming to the engine; stemming in Python gives both
   engines the same behaviour for every language Snowball knows (en, fr, es, pt, de, ...). A
   resource without a language is stemmed as English;
-- *tags*, one token each, for the network, kind, language, year, phases, topics and two "bucket"
-  numbers taken from the id (`qzn12 qzkreport qzlfr qzy2019 qzplaunching qzt7 qzb3 qzc17`). They
-  let the full-text index itself filter and sample very large result sets.
+- *tags*, one token each, for the network, kind, status, language, year, phases, topics and
+  three "bucket" numbers, the id modulo 32, 128 and 1,024 (`qzn12 qzkreport qzspublished qzlfr
+  qzy2019 qzplaunching qzt7 qzb3 qzc67 qzd323`). They let the full-text index itself filter and
+  sample large result sets.
 
 The query side stems each word in every language of the site (settings.LANGUAGES) and ORs the
-variants: the query "vaccins" looks for vaccins | vaccin; the words of a query are ANDed; the last
-word also matches as a prefix ("mala" finds malaria) when it has three letters or more. Common
-words of English, French and Spanish ("the", "de", "los") are left out of a query that has other
-words. Limits: a query word is stemmed in each site language, so a French stem can now and then
-match an unrelated English word with the same stem; languages without a Snowball stemmer are
-matched word for word (with accents folded).
+variants: "vaccins" looks for vaccins | vaccin; the words of a query are ANDed; the last word also
+matches as a prefix ("mala" finds malaria) when it has three letters or more, unless it is itself
+a common word (more than WINDOW matches: an engine expands a prefix into every word that starts
+with it, which costs much and adds little then). Common words of English, French and Spanish
+("the", "de", "los") are left out of a query that has other words. Limits: a query word is
+stemmed in each site language, so a French stem can now and then match an unrelated English word
+with the same stem; languages without a Snowball stemmer are matched word for word.
 
 **The engines.** SQLite: a contentless FTS5 table `library_resource_fts(head, body)` (head = the
-first line, body = the rest), kept in step by triggers on library_resource; ranking by bm25 with the
-head (title) weighted 10 to 1. PostgreSQL: a stored generated tsvector column `search_vector`
-('simple' configuration; the first line at weight A, the rest at weight B) with a GIN index; ranking
-by ts_rank_cd. Any other engine: substring matching, no ranking.
+first line, body = the rest) kept in step by triggers, and a covering index with each row's scope
+and facet values; ranking by bm25 with the head (title) weighted 10 to 1. PostgreSQL: a stored
+generated tsvector column `search_vector` ('simple' configuration; the first line at weight A, the
+rest at weight B) with a GIN index; ranking by ts_rank_cd. Any other engine: substring matching,
+no ranking.
 
-**Result sets of any size, in a few milliseconds.** Ranking, counting and faceting millions of
-matches of a common word cannot fit in 50 ms on either engine, so the work is bounded by WINDOW
-(1,000):
+**Result sets of any size in bounded time.** Ranking, counting and faceting hundreds of thousands
+of matches of a common word cannot fit in 50 ms on either engine, so the work is bounded by
+WINDOW (500):
 
 - when the text (or, without text, the network) matches at most WINDOW resources, everything is
   exact: relevance ranking over all of them, exact total, exact facet counts;
-- beyond that, the engine lists the newest WINDOW+1 matches (index order, which stops early) with
-  the filters applied as tags inside the full-text query. The total and the facet counts are then
-  *estimates* from a 1-in-32 or 1-in-1,024 sample of the matches taken with the bucket tags
-  (`SearchResults.approximate` is True: say "about"), rounded to two significant figures. Relevance
-  orders the newest WINDOW matches (PostgreSQL: ts_rank_cd over them; SQLite: the resources whose
-  title matches every word first, then the others, each newest first), and only those WINDOW results
-  can be paged through: a person refines the search long before page 100.
+- beyond that, the engine lists the newest WINDOW + 1 matches (SQLite: the FTS index in rowid
+  order, stopping early; PostgreSQL: ranges of the newest ids, widened until enough are found).
+  The total and the facet counts are *estimates* from a 1-in-32, 1-in-128 or 1-in-1,024 sample
+  of all the matches taken with the bucket tags (the size chosen from how far back the newest
+  matches reach), rounded to two significant figures; `SearchResults.approximate` is then True:
+  the page says "about". Relevance orders the newest WINDOW matches (PostgreSQL: ts_rank_cd;
+  SQLite: those whose title has every word first, then the others, each newest first), and only
+  those WINDOW results can be paged through: a person refines the search long before page 25.
+- For a network of PLAN_MIN_ROWS resources or more, per-network statistics (cached for
+  STATS_SECONDS) decide how each selected filter runs: selective ones (a year, a topic) as tags in
+  the full-text query, broad ones (English, articles) checked on each row; the network's own tag
+  only when it is a small part of the index (`_plan`). Both ways give the same rows.
 
 **Keeping the index in step.** Services call `resource_reindex` after every create and edit (after
-the many-to-many relations are set) and after publishing (the year may come from the publication);
-imports call `resources_reindex`. The full-text index follows `search_text` by itself (SQLite
-triggers, PostgreSQL generated column). NOTE: a migration that makes SQLite rebuild the
-library_resource table (most AlterField/AddField with a default) drops its triggers: drop them
-before and recreate them after, like people/migrations/0005, then run
-`netweave library_reindex --rebuild` (see `sqlite_index_sql`).
+the many-to-many relations are set) and after every change of status (publishing sets the year
+and the status tag that curation searches use); imports call `resources_reindex`. The full-text
+index follows `search_text` by itself (SQLite triggers, PostgreSQL generated column). NOTE: a
+migration that makes SQLite rebuild the library_resource table (most AlterField/AddField with a
+default) drops its triggers and the covering index: drop the triggers before and recreate both
+after (`sqlite_triggers_drop_sql`, `sqlite_index_sql`), like people/migrations/0005, then run
+`netweave library_reindex --rebuild`.
 """
 
 from __future__ import annotations
@@ -96,13 +105,13 @@ __all__ = [
 ]
 
 FACETS = ("kind", "topic", "phase", "language", "year")
-WINDOW = 1_000  # see the module docstring
-SAMPLE = 1_000  # rows a sample may have
-SAMPLE_MIN = 200  # rows a sample should have (else a larger one is taken)
+WINDOW = 500  # see the module docstring
+SAMPLE = 500  # rows a sample may have (else a smaller one is taken)
+SAMPLE_MIN = 120  # rows a sample should have (else a larger one is taken)
 FACETS_INDEX = "library_resource_facets"
 FIRST_SPAN = 50_000  # PostgreSQL: the first range of newest ids searched (see _Postgres)
 BULK_REINDEX = 50_000  # from this many rows (and half the table) the index is rebuilt at the end
-SAMPLE_BUCKETS = 32  # two bucket tags of 32 values each: samples of 1/32 and 1/1,024
+SAMPLE_BUCKETS = 32  # bucket tags modulo 32, 128 and 1,024: samples of those sizes
 MAX_QUERY_WORDS = 8
 MAX_WORD_LENGTH = 60
 MIN_PREFIX = 3
@@ -302,10 +311,7 @@ def _index_text(item: _Indexable) -> str:
         tags.append(tag("y", item.year))
     tags += [tag("p", phase) for phase in item.phases or [] if isinstance(phase, str)]
     tags += [tag("t", topic_id) for topic_id, _name in item.topics]
-    tags += [
-        tag("b", item.id % SAMPLE_BUCKETS),
-        tag("c", item.id // SAMPLE_BUCKETS % SAMPLE_BUCKETS),
-    ]
+    tags += [tag(letter, item.id % modulus) for letter, modulus in _sample_moduli()]
     first = " ".join([head, *head_terms])
     return f"{first}\n{body}\n{' '.join(body_terms)}\n{' '.join(tags)}"
 
@@ -757,7 +763,7 @@ class _Filters:
         """One list of alternative tags per selected facet (ANDed), leaving out `skip` and the
         facets checked by row."""
         out = []
-        use = {"kind", "topic", "phase", "language", "year"} - {skip} - self.by_row
+        use = {"kind", "topic", "phase", "language", "year"} - {skip or ""} - self.by_row
         if self.kinds and "kind" in use:
             out.append(sorted(tag("k", k) for k in self.kinds))
         if self.topic_ids and "topic" in use:
@@ -774,7 +780,7 @@ class _Filters:
         """SQL (on alias r) for the facets checked by row, leaving out `skip`."""
         parts: list[str] = []
         params: list[Any] = []
-        use = self.by_row - {skip}
+        use = self.by_row - {skip or ""}
         for facet, column, values in (
             ("kind", "kind", sorted(self.kinds)),
             ("language", "language", sorted(self.languages)),
@@ -795,16 +801,20 @@ class _Filters:
         names += [("language", self.languages), ("year", self.years)]
         return [name for name, values in names if values]
 
-    def admits(self, row: _Row, skip: str | None = None) -> bool:
-        if self.kinds and skip != "kind" and row.kind not in self.kinds:
+    def admits(self, row: _Row, skip: str | None = None, *, by_row: bool = False) -> bool:
+        """Whether `row` passes the selected filters but `skip` (`by_row`: only those checked
+        by row; the row's topics are not needed for them)."""
+        every = {"kind", "topic", "phase", "language", "year"}
+        use = (self.by_row if by_row else every) - {skip or ""}
+        if self.kinds and "kind" in use and row.kind not in self.kinds:
             return False
-        if self.topic_ids and skip != "topic" and not (row.topics & self.topic_ids):
+        if self.topic_ids and "topic" in use and not (row.topics & self.topic_ids):
             return False
-        if self.phases and skip != "phase" and not (set(row.phases) & self.phases):
+        if self.phases and "phase" in use and not (set(row.phases) & self.phases):
             return False
-        if self.languages and skip != "language" and row.language not in self.languages:
+        if self.languages and "language" in use and row.language not in self.languages:
             return False
-        return not (self.years and skip != "year" and row.year not in self.years)
+        return not (self.years and "year" in use and row.year not in self.years)
 
 
 @dataclass
@@ -885,6 +895,11 @@ class _Engine:
         are certainly all of them when fewer than `limit` (False: look again with tagged_rows)."""
         raise NotImplementedError
 
+    def count_upto(self, groups: list[_Group], limit: int) -> int:
+        """How many resources of every network match the words of `groups` (not their prefixes),
+        counting no further than `limit`."""
+        raise NotImplementedError
+
     def tagged_rows(
         self,
         groups: list[_Group],
@@ -930,6 +945,14 @@ class _SQLite(_Engine):
                 raise
             return _fetch(sql.replace("{indexed_by}", ""), params)
 
+    def count_upto(self, groups: list[_Group], limit: int) -> int:
+        exact = [_Group(g.terms) for g in groups]
+        sql = (
+            "SELECT count(*) FROM (SELECT rowid FROM "  # noqa: S608
+            f"{FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"
+        )
+        return int(_fetch(sql, [self._match(exact, []), limit])[0][0])
+
     def text_rows(self, groups: list[_Group], scope: _Scope, limit: int) -> tuple[bool, list[_Row]]:
         # The newest matches of every network first (a bounded walk, so that a word common in
         # other networks costs nothing), then those in scope. CROSS JOIN keeps the FTS table
@@ -937,18 +960,25 @@ class _SQLite(_Engine):
         where, params = _scope_sql("r", scope)
         match = self._match(groups, [])
         walk = limit * 4
+        # One pass over the matches (a prefix is expanded once): the window function counts the
+        # walked matches, so that a walk cut short is known.
         sql = (
-            "SELECT count(*) FROM (SELECT rowid FROM "  # noqa: S608
-            f"{FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s)"
+            f"SELECT f.id, {_VALUES}, f.walked FROM (SELECT id, count(*) OVER () AS walked "  # noqa: S608
+            f"FROM (SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            "ORDER BY rowid DESC LIMIT %s)) f "
+            "CROSS JOIN library_resource r {indexed_by} ON r.id = f.id "
+            f"WHERE {where} ORDER BY f.id DESC LIMIT %s"
         )
-        complete = _fetch(sql, [match, walk + 1])[0][0] <= walk
-        sql = (
-            f"SELECT f.rowid, {_VALUES} FROM (SELECT rowid FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s) f "
-            "CROSS JOIN library_resource r {indexed_by} ON r.id = f.rowid "
-            f"WHERE {where} ORDER BY f.rowid DESC LIMIT %s"
-        )
-        rows = [_row(r) for r in self._query(sql, [match, walk, *params, limit])]
+        found = self._query(sql, [match, walk + 1, *params, limit])
+        rows = [_row(r[:6]) for r in found]
+        if found:
+            complete = found[0][6] <= walk
+        else:  # none in scope: was the walk cut short?
+            sql = (
+                "SELECT count(*) FROM (SELECT rowid FROM "  # noqa: S608
+                f"{FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s)"
+            )
+            complete = _fetch(sql, [match, walk + 1])[0][0] <= walk
         return complete, rows
 
     def tagged_rows(
@@ -1020,6 +1050,14 @@ class _Postgres(_Engine):
     def text_rows(self, groups: list[_Group], scope: _Scope, limit: int) -> tuple[bool, list[_Row]]:
         return True, self.tagged_rows(groups, [], scope, limit)
 
+    def count_upto(self, groups: list[_Group], limit: int) -> int:
+        exact = [_Group(g.terms) for g in groups]
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM library_resource "
+            "WHERE search_vector @@ to_tsquery('simple', %s) LIMIT %s) AS found"
+        )
+        return int(_fetch(sql, [self._tsquery(exact, []), limit])[0][0])
+
     def tagged_rows(
         self,
         groups: list[_Group],
@@ -1031,8 +1069,9 @@ class _Postgres(_Engine):
         condition, params = _scope_sql("r", scope)
         if where[0]:
             condition, params = f"{condition} AND {where[0]}", [*params, *where[1]]
-        terms = [[tag("n", scope.network_id)]] if scope.network_tag else []
-        terms += _status_tags(scope) + tags
+        # Never the network's tag: a GIN scan reads a tag's whole posting list (a million entries
+        # for a large network) on every query, and network_id is a column checked on each row.
+        terms = _status_tags(scope) + tags
         if not groups and not terms:
             # Neither text nor tag: the columns alone, the primary key walked backwards.
             sql = (
@@ -1094,6 +1133,9 @@ class _Substring(_Engine):
 
     def text_rows(self, groups: list[_Group], scope: _Scope, limit: int) -> tuple[bool, list[_Row]]:
         return True, self.tagged_rows(groups, [], scope, limit)
+
+    def count_upto(self, groups: list[_Group], limit: int) -> int:
+        return 0
 
     def tagged_rows(
         self,
@@ -1173,7 +1215,7 @@ def _plan(engine: _Engine, scope: _Scope, filters: _Filters) -> None:
         return
     scope.network_tag = stats["share"] < 0.5
     shares = stats["values"]
-    chosen = {
+    chosen: dict[str, set[Any]] = {
         "kind": filters.kinds,
         "language": filters.languages,
         "year": filters.years,
@@ -1211,6 +1253,34 @@ def _add_topics(rows: Iterable[_Row], ancestors: dict[int, list[int]]) -> None:
             by_id[rid].topics.update(ancestors.get(tid, [tid]))
 
 
+COMPLETIONS = 12
+
+
+def _complete(group: _Group, rows: list[_Row]) -> _Group:
+    """A prefix turned into the words that complete it in the titles of `rows` (the newest
+    matches), the most frequent first: an engine expands a prefix into every word of the index
+    that starts with it, on every query, which costs too much for a common prefix. Matches whose
+    completion is in no title of the newest matches are left out of the estimates."""
+    assert group.prefix is not None
+    ids = [r.id for r in rows]
+    marks = ", ".join(["%s"] * len(ids))
+    sql = f"SELECT title FROM library_resource WHERE id IN ({marks})"  # noqa: S608
+    counts: Counter[str] = Counter()
+    for (title,) in _fetch(sql, ids):
+        counts.update(
+            {w for w in map(fold_word, words(title)) if w.startswith(group.prefix)}  # type: ignore[arg-type]
+        )
+    found = [word for word, _n in counts.most_common(COMPLETIONS)]
+    if not found:
+        return group
+    return _Group(tuple(dict.fromkeys([*group.terms, *found])))
+
+
+def _sample_moduli() -> list[tuple[str, int]]:
+    """The bucket tags: the id modulo 32, 128 and 1,024 (samples of 1/32, 1/128, 1/1,024)."""
+    return [("b", SAMPLE_BUCKETS), ("c", SAMPLE_BUCKETS * 4), ("d", SAMPLE_BUCKETS * 32)]
+
+
 def _sample(
     engine: _Engine,
     groups: list[_Group],
@@ -1218,27 +1288,41 @@ def _sample(
     scope: _Scope,
     rows: list[_Row],
     where: tuple[str, list[Any]],
+    top: int,
 ) -> tuple[list[_Row], float]:
     """`rows` (the newest matches, WINDOW + 1 at most) when they are all the matches; else a sample
     of all the matches taken with the bucket tags, and the factor that scales its counts up."""
     if len(rows) <= WINDOW:
         return rows, 1.0
-    buckets = SAMPLE_BUCKETS
-    some = max(1, buckets // 4)
-    # Finest first: a very common word is answered by the first, small sample.
-    tiers = [
-        ([[tag("b", 0)], [tag("c", 0)]], float(buckets * buckets)),
-        ([[tag("b", 0)], [tag("c", c) for c in range(some)]], buckets * buckets / some),
-        ([[tag("b", 0)]], float(buckets)),
-    ]
+    # One tag per sample size (a single short posting list each: the cheapest intersection).
+    tiers = [([[tag(letter, 0)]], float(modulus)) for letter, modulus in _sample_moduli()][::-1]
+    # How many matches there are, from how far back the newest WINDOW of them reach (ids grow
+    # with time; the matches are assumed spread evenly): enough to pick the sample's size.
+    reach = max(1, top - min(r.id for r in rows) + 1)
+    estimate = len(rows) * max(1.0, top / reach)
+    start = next(
+        (i for i, (_extra, scale) in enumerate(tiers) if estimate / scale >= 1.5 * SAMPLE_MIN),
+        len(tiers) - 1,
+    )
+    # Then one step finer when the sample overflows (it would keep only the newest), one step
+    # coarser when it is too small.
     sample: list[_Row] = []
     scale = 1.0
-    for extra, tier_scale in tiers:
-        sample = engine.tagged_rows(groups, tags + extra, scope, SAMPLE + 1, where)
-        scale = tier_scale
-        if len(sample) >= SAMPLE_MIN:
-            break
-    return sample[:SAMPLE], scale
+    tried: set[int] = set()
+    index = start
+    while index not in tried:
+        tried.add(index)
+        extra, scale = tiers[index]
+        # The finest sample may be larger: there is no finer one to fall back on.
+        cap = SAMPLE if index > 0 else 4 * SAMPLE
+        sample = engine.tagged_rows(groups, tags + extra, scope, cap + 1, where)
+        if len(sample) > cap and index > 0:
+            index -= 1
+        elif len(sample) < SAMPLE_MIN and index < len(tiers) - 1:
+            index += 1
+    if len(sample) > 4 * SAMPLE:  # more than 4 * SAMPLE * 1,024 matches: the reach tells better
+        return sample, estimate / len(sample)
+    return sample, scale
 
 
 def _count(rows: Iterable[_Row], facet: str) -> Counter[Any]:
@@ -1342,8 +1426,8 @@ def resources_search(
     groups = parse_text(query.text)
     sort = "relevance" if groups and query.sort != "newest" else "newest"
     if not scope.visibilities or not scope.statuses:  # nothing the viewer may see
-        empty = {facet: [] for facet in FACETS}
-        return SearchResults([], 0, 1, per_page, 1, empty, sort=sort)  # type: ignore[arg-type]
+        empty: dict[str, list[FacetValue]] = {facet: [] for facet in FACETS}
+        return SearchResults([], 0, 1, per_page, 1, empty, sort=sort)
 
     topic_rows = list(
         Topic.objects.filter(network=network).values_list("pk", "parent_id", "slug", "name")
@@ -1370,12 +1454,17 @@ def resources_search(
     unknown_topic = bool(query.topics) and not selected_topics
 
     engine = _engine()
+    if groups and groups[-1].prefix and engine.count_upto(groups[-1:], WINDOW + 1) > WINDOW:
+        # The last word is itself common: as a prefix too it would add little but cost much
+        # (an engine expands a prefix into every word that starts with it).
+        groups[-1] = _Group(groups[-1].terms)
     if groups:
         complete, universe = engine.text_rows(groups, scope, WINDOW + 1)
     else:
         complete, universe = True, _scope_rows(scope, WINDOW + 1)
 
     approximate = False
+    shown = groups
     facet_counts: dict[str, Counter[Any]] = {}
     if complete and len(universe) <= WINDOW:
         # Exact: every match of the text is in hand.
@@ -1390,7 +1479,11 @@ def resources_search(
         ordered = _order(matching, groups, sort, engine, many=False, tags=[])
     else:
         # Many: the newest WINDOW matches, and samples for the counts.
+        shown = groups  # what the snippets mark
+        if groups and groups[-1].prefix:
+            groups = [*groups[:-1], _complete(groups[-1], universe)]
         _plan(engine, scope, filters)
+        top = _fetch("SELECT max(id) FROM library_resource", [])[0][0] or 0
         if unknown_topic:
             full: list[_Row] = []
         elif groups and not filters.selected() and len(universe) > WINDOW:
@@ -1399,15 +1492,25 @@ def resources_search(
             full = engine.tagged_rows(groups, filters.tags(), scope, WINDOW + 1, filters.where())
         samples: dict[str | None, tuple[list[_Row], float]] = {}
         needed = {None} | set(filters.selected())
+        # One sample per distinct set of tags; the filters checked by row are applied to it here
+        # (they keep a large share of the rows, so enough remain).
+        by_tags: dict[tuple[tuple[str, ...], ...], tuple[list[_Row], float]] = {}
         for skip in needed:
             if unknown_topic and skip != "topic":
                 samples[skip] = ([], 1.0)
                 continue
-            tags, where = filters.tags(skip), filters.where(skip)
-            rows = (
-                full if skip is None else engine.tagged_rows(groups, tags, scope, WINDOW + 1, where)
-            )
-            samples[skip] = _sample(engine, groups, tags, scope, rows, where)
+            tags = filters.tags(skip)
+            key = tuple(tuple(t) for t in tags)
+            if key not in by_tags:
+                if groups and not tags and len(universe) > WINDOW:
+                    rows = universe  # the newest matches of the text in scope
+                elif tags == filters.tags() and not filters.by_row:
+                    rows = full
+                else:
+                    rows = engine.tagged_rows(groups, tags, scope, WINDOW + 1)
+                by_tags[key] = _sample(engine, groups, tags, scope, rows, ("", []), top)
+            rows, scale = by_tags[key]
+            samples[skip] = ([r for r in rows if filters.admits(r, skip, by_row=True)], scale)
         _add_topics(
             {r.id: r for rows, _scale in samples.values() for r in rows}.values(), ancestors
         )
@@ -1439,7 +1542,7 @@ def resources_search(
     hits = [
         SearchHit(
             resource=by_id[pk],
-            snippet=snippet(by_id[pk], groups),
+            snippet=snippet(by_id[pk], shown),
             rank=ranks[pk] if sort == "relevance" else None,
         )
         for pk in page_ids
