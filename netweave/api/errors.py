@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from netweave.field.services import FieldError
 from netweave.library.ingest import FeedError
-from netweave.library.services import LibraryError
+from netweave.library.services import LibraryError, UploadRejected
 from netweave.networks.services import NetworkError
 from netweave.people.services import NotAllowed, PeopleError
 from netweave.surveys.services import SurveyError
@@ -111,6 +111,10 @@ def _conflict(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpRespon
     return error_response(api, request, 409, str(exc))
 
 
+def _bad_input(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(api, request, 400, str(exc))
+
+
 def _unexpected(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.error(
         "Internal Server Error: %s",
@@ -140,6 +144,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
         (WeavingError, _conflict),
         (FieldError, _conflict),
         (LibraryError, _conflict),
+        (UploadRejected, _bad_input),  # a file that may not be stored: bad input, not a clash
         (FeedError, _conflict),
     ]
     for exc_class, handler in handlers:

@@ -10,8 +10,6 @@ breaks (`LibraryError`) is a 409; a file that may not be stored (`UploadRejected
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any, Literal
@@ -38,8 +36,6 @@ from netweave.library import selectors
 from netweave.library.models import Resource, ResourceRevision, Topic
 from netweave.library.search import FACETS, SearchQuery, resources_search
 from netweave.library.services import (
-    LibraryError,
-    UploadRejected,
     resource_create,
     resource_set_status,
     resource_update,
@@ -85,17 +81,6 @@ def _denied(key: str) -> str:
         ),
         "status": _("Only curators (stewards and coordinators) publish, review or archive."),
     }[key]
-
-
-@contextmanager
-def _rules() -> Iterator[None]:
-    """A broken rule of the resource center is a 409; a refused file a 400."""
-    try:
-        yield
-    except UploadRejected as error:
-        raise HttpError(400, str(error)) from None
-    except LibraryError as error:
-        raise HttpError(409, str(error)) from None
 
 
 # --- schemas -------------------------------------------------------------------------------------
@@ -540,27 +525,26 @@ def resources_create(request: HttpRequest, slug: str, payload: ResourceIn) -> St
     curator = access.can(Capability.CURATE)
     if (payload.status not in (None, "submitted") or payload.review_by) and not curator:
         raise PermissionDenied(_denied("status"))
-    with _rules():
-        created = resource_create(
-            network=access.network,
-            by=access.person,
-            title=payload.title,
-            kind=payload.kind,
-            url=payload.url,
-            language=payload.language,
-            summary=payload.summary,
-            topics=topics_by_slug(access, payload.topics, "topics"),
-            phases=_phases(access, payload.phases),
-            author_people=_people(access, payload.author_people),
-            author_organizations=_organizations(payload.author_organizations),
-            other_authors=payload.other_authors,
-            visibility=payload.visibility,
-            publication_date=payload.publication_date,
-            translation_of=_original(access, payload.translation_of),
-            status=payload.status,
-            review_by=payload.review_by,
-            note=payload.note,
-        )
+    created = resource_create(
+        network=access.network,
+        by=access.person,
+        title=payload.title,
+        kind=payload.kind,
+        url=payload.url,
+        language=payload.language,
+        summary=payload.summary,
+        topics=topics_by_slug(access, payload.topics, "topics"),
+        phases=_phases(access, payload.phases),
+        author_people=_people(access, payload.author_people),
+        author_organizations=_organizations(payload.author_organizations),
+        other_authors=payload.other_authors,
+        visibility=payload.visibility,
+        publication_date=payload.publication_date,
+        translation_of=_original(access, payload.translation_of),
+        status=payload.status,
+        review_by=payload.review_by,
+        note=payload.note,
+    )
     return Status(201, _fresh(access, created.pk))
 
 
@@ -611,8 +595,7 @@ def resources_update(
         fields["author_organizations"] = _organizations(fields["author_organizations"])
     if "translation_of" in fields:
         fields["translation_of"] = _original(access, fields["translation_of"])
-    with _rules():
-        resource_update(resource=resource, by=access.person, note=payload.note, **fields)
+    resource_update(resource=resource, by=access.person, note=payload.note, **fields)
     return _fresh(access, resource.pk)
 
 
@@ -629,10 +612,9 @@ def resources_set_status(
 ) -> dict[str, Any]:
     access = network_access(request, slug, Capability.CURATE, _denied("status"))
     resource = selectors.resource_for_viewer(access=access, resource_id=resource_id)
-    with _rules():
-        resource_set_status(
-            resource=resource, by=access.person, status=payload.status, note=payload.note
-        )
+    resource_set_status(
+        resource=resource, by=access.person, status=payload.status, note=payload.note
+    )
     return _fresh(access, resource.pk)
 
 
@@ -688,8 +670,7 @@ def resources_upload(
     resource = _editable(access, resource_id)
     if file is None:
         raise HttpError(400, _("file: send the file as a multipart form part named “file”."))
-    with _rules():
-        resource_update(resource=resource, by=access.person, file=file)
+    resource_update(resource=resource, by=access.person, file=file)
     return _fresh(access, resource.pk)
 
 
@@ -760,15 +741,14 @@ def topics_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 )
 def topics_create(request: HttpRequest, slug: str, payload: TopicIn) -> Status[Any]:
     access = network_access(request, slug, Capability.CURATE, _denied("curate"))
-    with _rules():
-        topic = topic_create(
-            network=access.network,
-            name=payload.name,
-            slug=payload.slug,
-            parent=_parent(access, payload.parent_id),
-            description=payload.description,
-            position=payload.position,
-        )
+    topic = topic_create(
+        network=access.network,
+        name=payload.name,
+        slug=payload.slug,
+        parent=_parent(access, payload.parent_id),
+        description=payload.description,
+        position=payload.position,
+    )
     return Status(201, _topic_fresh(access, topic.pk))
 
 
@@ -788,7 +768,7 @@ def topics_update(
     access = network_access(request, slug, Capability.CURATE, _denied("curate"))
     topic = _topic(access, topic_id)
     sent = payload.model_fields_set
-    with _rules(), transaction.atomic():
+    with transaction.atomic():
         topic_update(
             topic=topic,
             name=payload.name,
@@ -812,6 +792,5 @@ def topics_update(
 def topics_delete(request: HttpRequest, slug: str, topic_id: int) -> Status[None]:
     access = network_access(request, slug, Capability.CURATE, _denied("curate"))
     topic = _topic(access, topic_id)
-    with _rules():
-        topic_delete(topic=topic)
+    topic_delete(topic=topic)
     return Status(204, None)

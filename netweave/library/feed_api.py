@@ -5,7 +5,8 @@ Mounted by netweave/api/api.py as `api.add_router("", feeds_router)`. Each endpo
 caller's access once (`network_access`), reads through netweave.library.feed_selectors and
 writes through netweave.library.ingest. A rule of feed ingestion that the request breaks
 (`FeedError`: a feed already followed, an item already decided) is a 409, and so is a rule of
-the resource center when an item is accepted; an address that is not valid is a 400."""
+the resource center when an item is accepted (both mapped in netweave/api/errors.py); an
+address that is not valid is a 400."""
 
 from __future__ import annotations
 
@@ -253,19 +254,16 @@ def feeds_create(request: HttpRequest, slug: str, payload: FeedIn) -> Status[Any
     access = _access(request, slug)
     url = _url(payload.url)
     topics = topics_by_slug(access, payload.default_topics, "default_topics")
-    try:
-        feed = feed_add(
-            network=access.network,
-            url=url,
-            by=access.person,
-            title=payload.title,
-            default_kind=payload.default_kind,
-            default_topics=topics,
-            interval_minutes=payload.interval_minutes,
-            active=payload.active,
-        )
-    except FeedError as error:
-        raise HttpError(409, str(error)) from None
+    feed = feed_add(
+        network=access.network,
+        url=url,
+        by=access.person,
+        title=payload.title,
+        default_kind=payload.default_kind,
+        default_topics=topics,
+        interval_minutes=payload.interval_minutes,
+        active=payload.active,
+    )
     return Status(201, _fresh(access, feed.pk))
 
 
@@ -301,10 +299,7 @@ def feeds_update(
         fields["default_topics"] = topics_by_slug(
             access, fields["default_topics"], "default_topics"
         )
-    try:
-        feed_update(feed=feed, by=access.person, **fields)
-    except FeedError as error:
-        raise HttpError(409, str(error)) from None
+    feed_update(feed=feed, by=access.person, **fields)
     return _fresh(access, feed.pk)
 
 
@@ -369,7 +364,6 @@ def feed_items_list(
 def feed_items_accept(
     request: HttpRequest, slug: str, feed_item_id: int, payload: FeedItemAcceptIn
 ) -> Status[Any]:
-    from netweave.library.services import LibraryError
 
     access = _access(request, slug)
     item = selectors.item_for_curator(access=access, item_id=feed_item_id)
@@ -380,10 +374,7 @@ def feed_items_accept(
     }
     if "topics" in overrides:
         overrides["topics"] = topics_by_slug(access, overrides["topics"], "topics")
-    try:
-        resource = item_accept(item=item, by=access.person, publish=payload.publish, **overrides)
-    except (FeedError, LibraryError) as error:
-        raise HttpError(409, str(error)) from None
+    resource = item_accept(item=item, by=access.person, publish=payload.publish, **overrides)
     item = selectors.item_for_curator(access=access, item_id=feed_item_id)
     return Status(
         201,

@@ -71,6 +71,7 @@ import multiprocessing as mp
 import os
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -886,20 +887,21 @@ def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-class _Engine:
+class _Engine(ABC):
     """Where the engines differ: finding matches (newest id first, with their facet values) and
-    ranking them."""
+    ranking them. Each engine implements all four methods."""
 
+    @abstractmethod
     def text_rows(self, groups: list[_Group], scope: _Scope, limit: int) -> tuple[bool, list[_Row]]:
         """The newest resources in `scope` matching the text (at most `limit`), and whether they
         are certainly all of them when fewer than `limit` (False: look again with tagged_rows)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def count_upto(self, groups: list[_Group], limit: int) -> int:
         """How many resources of every network match the words of `groups` (not their prefixes),
         counting no further than `limit`."""
-        raise NotImplementedError
 
+    @abstractmethod
     def tagged_rows(
         self,
         groups: list[_Group],
@@ -910,14 +912,13 @@ class _Engine:
     ) -> list[_Row]:
         """The resources in `scope` matching the text and one tag of each tag group (and the SQL
         condition `where` on alias r)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def rank(
         self, groups: list[_Group], ids: list[int], *, many: bool, tags: list[list[str]]
     ) -> dict[int, float]:
         """Relevance of `ids` (higher is better). `many`: the text matches more than WINDOW rows;
         `tags`: the tag groups the ids were found with."""
-        raise NotImplementedError
 
 
 class _SQLite(_Engine):
