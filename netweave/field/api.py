@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -567,24 +568,26 @@ def _stage(access: Access, stage_id: int, field: str) -> ProductStage:
     return stage
 
 
-def _organizations(access: Access, ids: list[int], field: str) -> list[Organization]:
-    if not ids:
-        return []
-    found = {
-        org.pk: org
-        for org in selectors.organization_choices(network=access.network).filter(pk__in=ids)
-    }
+def _by_id(queryset: QuerySet[Any], ids: list[int], message: str, field: str) -> list[Any]:
+    """The rows of `queryset` with `ids`, in the order asked (repeats dropped); a 400 that names
+    the missing ids when some are not there (`message` takes %(field)s and %(ids)s)."""
+    found = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise HttpError(
-            400,
-            _(
-                "%(field)s: organizations %(ids)s are not known in this network; name them "
-                "instead (they are made when new)."
-            )
-            % {"field": field, "ids": ", ".join(map(str, missing))},
-        )
+        raise HttpError(400, message % {"field": field, "ids": ", ".join(map(str, missing))})
     return [found[i] for i in dict.fromkeys(ids)]
+
+
+def _organizations(access: Access, ids: list[int], field: str) -> list[Organization]:
+    return _by_id(
+        selectors.organization_choices(network=access.network),
+        ids,
+        _(
+            "%(field)s: organizations %(ids)s are not known in this network; name them "
+            "instead (they are made when new)."
+        ),
+        field,
+    )
 
 
 def _organization(
@@ -600,15 +603,12 @@ def _organization(
 
 
 def _topics(access: Access, ids: list[int]) -> list[Topic]:
-    found = {t.pk: t for t in Topic.objects.filter(network=access.network, pk__in=ids)}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise HttpError(
-            400,
-            _("topic_ids: there are no topics %(ids)s in this network.")
-            % {"ids": ", ".join(map(str, missing))},
-        )
-    return [found[i] for i in dict.fromkeys(ids)]
+    return _by_id(
+        Topic.objects.filter(network=access.network),
+        ids,
+        _("%(field)s: there are no topics %(ids)s in this network."),
+        "topic_ids",
+    )
 
 
 def _topic(access: Access, topic_id: int | None) -> Topic | None:
@@ -632,15 +632,12 @@ def _topic_by_slug(access: Access, slug: str) -> Topic | None:
 
 
 def _resources(access: Access, ids: list[int]) -> list[Resource]:
-    found = {r.pk: r for r in Resource.objects.filter(network=access.network, pk__in=ids)}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise HttpError(
-            400,
-            _("resource_ids: there are no resources %(ids)s in this network.")
-            % {"ids": ", ".join(map(str, missing))},
-        )
-    return [found[i] for i in dict.fromkeys(ids)]
+    return _by_id(
+        Resource.objects.filter(network=access.network),
+        ids,
+        _("%(field)s: there are no resources %(ids)s in this network."),
+        "resource_ids",
+    )
 
 
 def _product(access: Access, product_id: int | None) -> Product | None:

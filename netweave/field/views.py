@@ -473,50 +473,14 @@ def _apply_investment_form(
     return None
 
 
-@require_http_methods(["GET", "POST"])
-@network_view(Capability.CURATE)
-def investment_new(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
-    initial = {}
-    product_id = request.GET.get("product", "")
-    if product_id.isdigit():
-        product = selectors.product_choices(network=access.network).filter(pk=product_id).first()
-        initial["product"] = product
-    form = InvestmentForm(
-        request.POST or None,
-        network=access.network,
-        base_currency=selectors.base_currency(access.network),
-        initial=initial,
-    )
-    if request.method == "POST" and form.is_valid():
-        investment = _apply_investment_form(access, form, None)
-        if investment is not None:
-            messages.success(request, _("The investment was added."))
-            return redirect(_url("investments", access))
-    return render(
-        request,
-        "field/investment_form.html",
-        _context(access, "investments", form=form, investment=None),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@network_view(Capability.CURATE)
-def investment_edit(request: HttpRequest, investment_id: int) -> HttpResponse:
-    access = _access(request)
-    investment = selectors.investment_for_curator(access=access, investment_id=investment_id)
-    initial = {
-        "funder": investment.funder,
-        "recipient": investment.recipient,
-        "title": investment.title,
-        "amount": investment.amount,
-        "currency": investment.currency,
-        "year": investment.year,
-        "topic": investment.topic,
-        "product": investment.product,
-        "source": investment.source,
-        "visibility": investment.visibility,
-    }
+def _investment_form_page(
+    request: HttpRequest,
+    access: Access,
+    investment: Investment | None,
+    initial: dict[str, Any],
+    saved: str,
+) -> HttpResponse:
+    """The investment form, new (`investment` None) or filled in; `saved` is the note after."""
     form = InvestmentForm(
         request.POST or None,
         network=access.network,
@@ -528,12 +492,36 @@ def investment_edit(request: HttpRequest, investment_id: int) -> HttpResponse:
         and form.is_valid()
         and _apply_investment_form(access, form, investment) is not None
     ):
-        messages.success(request, _("Your changes to the investment are saved."))
+        messages.success(request, saved)
         return redirect(_url("investments", access))
     return render(
         request,
         "field/investment_form.html",
         _context(access, "investments", form=form, investment=investment),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@network_view(Capability.CURATE)
+def investment_new(request: HttpRequest) -> HttpResponse:
+    access = _access(request)
+    initial = {}
+    product_id = request.GET.get("product", "")
+    if product_id.isdigit():
+        product = selectors.product_choices(network=access.network).filter(pk=product_id).first()
+        initial["product"] = product
+    return _investment_form_page(request, access, None, initial, _("The investment was added."))
+
+
+@require_http_methods(["GET", "POST"])
+@network_view(Capability.CURATE)
+def investment_edit(request: HttpRequest, investment_id: int) -> HttpResponse:
+    access = _access(request)
+    investment = selectors.investment_for_curator(access=access, investment_id=investment_id)
+    fields = ("funder", "recipient", "title", "amount", "currency", "year", "topic", "product")
+    initial = {name: getattr(investment, name) for name in (*fields, "source", "visibility")}
+    return _investment_form_page(
+        request, access, investment, initial, _("Your changes to the investment are saved.")
     )
 
 
