@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/", include("netweave.accounts.urls")),
     path("invitations/", include("netweave.people.invitation_urls")),
     path("introductions/", include("netweave.weaving.respond_urls")),
+    path("o/", include("netweave.outreach.public_urls")),
     path("n/<slug:network_slug>/", include("netweave.people.urls")),
     path("n/<slug:network_slug>/", include("netweave.ties.urls")),
     path("n/<slug:network_slug>/", include("netweave.ties.map_urls")),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("n/<slug:network_slug>/", include("netweave.weaving.urls")),
     path("n/<slug:network_slug>/", include("netweave.library.urls")),
     path("n/<slug:network_slug>/", include("netweave.field.urls")),
+    path("n/<slug:network_slug>/", include("netweave.outreach.urls")),
     path("", include("netweave.networks.urls")),
 ]
 # Uploaded files are never served from MEDIA_URL, not even in development: the library serves

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "netweave.weaving",
     "netweave.library",
     "netweave.field",
+    "netweave.outreach",
     "netweave.lib",
 ]
 

@@ -28,6 +28,7 @@ from netweave.field.api import router as field_router
 from netweave.library.api import router as library_router
 from netweave.library.feed_api import router as feeds_router
 from netweave.networks.api import router as networks_router
+from netweave.outreach.api import router as outreach_router
 from netweave.people.api import me_router
 from netweave.people.api import router as people_router
 from netweave.surveys.api import router as surveys_router
@@ -129,3 +130,4 @@ api.add_router("", weaving_router)
 api.add_router("", library_router)
 api.add_router("", feeds_router)
 api.add_router("", field_router)
+api.add_router("", outreach_router)

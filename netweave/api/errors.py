@@ -20,6 +20,7 @@ from netweave.field.services import FieldError
 from netweave.library.ingest import FeedError
 from netweave.library.services import LibraryError, UploadRejected
 from netweave.networks.services import NetworkError
+from netweave.outreach.common import OutreachError
 from netweave.people.services import NotAllowed, PeopleError
 from netweave.surveys.services import SurveyError
 from netweave.weaving.services import WeavingError
@@ -146,6 +147,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
         (LibraryError, _conflict),
         (UploadRejected, _bad_input),  # a file that may not be stored: bad input, not a clash
         (FeedError, _conflict),
+        (OutreachError, _conflict),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, partial(handler, api))

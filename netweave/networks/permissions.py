@@ -56,6 +56,8 @@ class Capability(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_SETTINGS = "manage_settings"
     SEND_NEWSLETTERS = "send_newsletters"
+    # running events: creating and editing them, registrations, check-in, presenter proposals
+    MANAGE_EVENTS = "manage_events"
     # coordinators: the weaving board (every member's suggestions, with the reasons that come
     # from the whole map), proposing introductions between two other people, the weaving report
     WEAVE = "weave"
@@ -75,6 +77,7 @@ REQUIRED_LEVEL: dict[Capability, Level] = {
     Capability.MANAGE_MEMBERS: Level.COORDINATOR,
     Capability.MANAGE_SETTINGS: Level.COORDINATOR,
     Capability.SEND_NEWSLETTERS: Level.COORDINATOR,
+    Capability.MANAGE_EVENTS: Level.STEWARD,
     Capability.WEAVE: Level.COORDINATOR,
 }
 

@@ -16,10 +16,28 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from netweave.tests import perm_feeds, perm_field, perm_library
+from netweave.tests import (
+    perm_feeds,
+    perm_field,
+    perm_library,
+    perm_outreach_calendars,
+    perm_outreach_delivery,
+    perm_outreach_events,
+    perm_outreach_lists,
+    perm_outreach_newsletters,
+)
 from netweave.tests.permission_table import API, PAGES
 
-AREAS: list[ModuleType] = [perm_library, perm_feeds, perm_field]
+AREAS: list[ModuleType] = [
+    perm_library,
+    perm_feeds,
+    perm_field,
+    perm_outreach_lists,
+    perm_outreach_newsletters,
+    perm_outreach_delivery,
+    perm_outreach_events,
+    perm_outreach_calendars,
+]
 
 for _area in AREAS:
     _clash = (PAGES.keys() & _area.PAGES.keys()) | (API.keys() & _area.API.keys())

@@ -32,6 +32,10 @@ class Row(StrEnum):
     SETTINGS = "settings, members' roles, newsletters, curation"  # stewards: "partly"
     # Not a network's data:
     JOINING = "joining a network: applying, accepting an invitation (its token is the key)"
+    TOKEN = (
+        "a subscriber's subscriptions and data, a registration, a private calendar, counting "
+        "an open or a click (the emailed token is the key)"
+    )
     OWN_ACCOUNT = "a signed-in person's own account: their networks, profile and API tokens"
     SIGNING_IN = "signing in, signing up and managing a login (django-allauth)"
     OPERATIONS = "running the site: health check, language switch, the API's documents"
