@@ -194,6 +194,7 @@ bench: install
 	$(PY) bench/weaving/recommend.py || status=$$?; \
 	$(PY) bench/weaving/web.py || status=$$?; \
 	$(PY) bench/library/search.py || status=$$?; \
+	$(PY) bench/outreach/send.py || status=$$?; \
 	exit $$status
 
 # Extracts the strings to translate (English source) for French and Spanish.

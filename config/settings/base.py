@@ -239,3 +239,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 NETWEAVE_BASE_URL = os.environ.get("NETWEAVE_BASE_URL", "http://127.0.0.1:8000")
+
+# Newsletter delivery (netweave/outreach/delivery.py): how long a worker holds the deliveries it
+# claimed before another may take them over, and how many SMTP connections one sender keeps open.
+NETWEAVE_DELIVERY_LEASE_SECONDS = int(os.environ.get("NETWEAVE_DELIVERY_LEASE_SECONDS", "120"))
+NETWEAVE_DELIVERY_CONNECTIONS = int(os.environ.get("NETWEAVE_DELIVERY_CONNECTIONS", "8"))

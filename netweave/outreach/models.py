@@ -256,7 +256,11 @@ class Newsletter(models.Model):
     )
     number = models.PositiveIntegerField(_("issue number"))
     mailing_list = models.ForeignKey(
-        MailingList, verbose_name=_("sent to"), on_delete=models.PROTECT, related_name="newsletters"
+        MailingList,
+        verbose_name=_("sent to"),
+        # A list with issues cannot be deleted, but deleting the network takes both.
+        on_delete=models.RESTRICT,
+        related_name="newsletters",
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT

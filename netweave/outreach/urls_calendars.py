@@ -1,5 +1,12 @@
-"""URL patterns of one outreach area (merged by urls.py or public_urls.py)."""
+"""Calendar pages of a network (/n/<slug>/...): its public feed, a member's private address, the
+.ics import (merged into the "outreach" namespace by urls.py)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from netweave.outreach import views_calendars
+
+urlpatterns: list[URLPattern] = [
+    path("events.ics", views_calendars.calendar_feed, name="calendar_feed"),
+    path("events/calendar/", views_calendars.calendar_reset, name="calendar_reset"),
+    path("events/import/", views_calendars.events_import, name="events_import"),
+]

@@ -1,5 +1,10 @@
-"""URL patterns of one outreach area (merged by urls.py or public_urls.py)."""
+"""A member's private calendar feed (/o/calendar/<token>.ics): the token is the key (merged into
+the "outreach_public" namespace by public_urls.py)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from netweave.outreach import views_calendars
+
+urlpatterns: list[URLPattern] = [
+    path("calendar/<str:feed_token>.ics", views_calendars.personal_feed, name="calendar"),
+]

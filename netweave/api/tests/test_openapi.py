@@ -125,6 +125,16 @@ class OpenApiDocumentTests:
             "investments_list", "investments_create", "investments_read", "investments_update",
             "investments_delete", "exchange_rates_list", "exchange_rates_set", "funding_summary",
             "funding_gaps",
+            "mailing_lists_list", "mailing_lists_create", "mailing_lists_update",
+            "mailing_lists_delete", "subscribers_list", "subscribers_create", "subscriber_read",
+            "subscribers_unsubscribe", "suppressions_list", "suppressions_create",
+            "suppressions_delete", "subscribers_subscribe",
+            "newsletters_list", "newsletters_create", "newsletter_read", "newsletter_update",
+            "editions_list", "edition_upsert", "newsletter_send", "newsletter_cancel",
+            "newsletter_test", "newsletter_stats", "archive_list",
+            "events_list", "event_read", "events_create", "event_update", "event_cancel",
+            "event_sessions_list", "event_registrations_list", "event_register",
+            "registration_cancel", "registration_check_in", "proposals_create", "proposal_decide",
         }  # fmt: skip
 
     def test_every_operation_documents_its_errors_as_json(self):
