@@ -239,7 +239,7 @@ def _list_with_counts(access: Access, list_id: int) -> MailingList:
     return found
 
 
-def _clean_email(value: str, field: str = "email") -> str:
+def clean_email(value: str, field: str = "email") -> str:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
@@ -381,7 +381,7 @@ def subscribers_list(
 )
 def subscribers_create(request: HttpRequest, slug: str, body: SubscriberIn) -> Status[Any]:
     access = _coordinators(request, slug)
-    email = _clean_email(body.email)
+    email = clean_email(body.email)
     lists = _lists(access, body.list_ids)
     if not body.consent_note.strip() and any(
         m.visibility != MailingList.Visibility.PRIVATE for m in lists
@@ -477,9 +477,7 @@ def suppressions_list(
     request: HttpRequest, slug: str, filters: Query[SuppressionFilters], paging: Query[PageIn]
 ) -> dict[str, Any]:
     access = _coordinators(request, slug)
-    rows = Suppression.objects.filter(network=access.network).order_by("-created_at", "pk")
-    if filters.q.strip():
-        rows = rows.filter(email__icontains=filters.q.strip())
+    rows = subscriptions.suppressions_filtered(access.network, filters.q)
     return paginate(rows, paging, suppression_out)
 
 
@@ -493,7 +491,7 @@ def suppressions_list(
 def suppressions_create(request: HttpRequest, slug: str, body: SuppressionIn) -> Status[Any]:
     access = _coordinators(request, slug)
     item = subscriptions.suppression_add(
-        network=access.network, email=_clean_email(body.email), detail=body.detail.strip()
+        network=access.network, email=clean_email(body.email), detail=body.detail.strip()
     )
     return Status(201, suppression_out(item))
 
@@ -507,9 +505,7 @@ def suppressions_create(request: HttpRequest, slug: str, body: SuppressionIn) ->
 )
 def suppressions_delete(request: HttpRequest, slug: str, suppression_id: int) -> HttpResponse:
     access = _coordinators(request, slug)
-    item = Suppression.objects.filter(network=access.network, pk=suppression_id).first()
-    if item is None:
-        raise Http404
+    item = subscriptions.suppression_in_network(access.network, suppression_id)
     subscriptions.suppression_remove(suppression=item)
     return HttpResponse(status=204)  # no body, so no content type
 
@@ -528,7 +524,7 @@ def suppressions_delete(request: HttpRequest, slug: str, suppression_id: int) ->
 )
 def subscribe(request: HttpRequest, slug: str, body: SubscribeIn) -> Status[Any]:
     access = network_access(request, slug, Capability.VIEW_PUBLIC)
-    email = _clean_email(body.email)
+    email = clean_email(body.email)
     lists = _lists(access, body.list_ids, public_only=True)
     subscriptions.subscribe(
         network=access.network,

@@ -23,6 +23,7 @@ from netweave.api.pagination import Page, PageIn, paginate
 from netweave.api.schemas import BodyIn, PatchIn
 from netweave.networks.permissions import Access, Capability
 from netweave.outreach import newsletters as issues
+from netweave.outreach.api_lists import clean_email
 from netweave.outreach.common import absolute_reverse
 from netweave.outreach.drafting import draft_issue
 from netweave.outreach.models import Edition, MailingList, Newsletter
@@ -382,19 +383,9 @@ def newsletter_cancel(request: HttpRequest, slug: str, newsletter_id: int) -> di
 def newsletter_test(
     request: HttpRequest, slug: str, newsletter_id: int, payload: TestIn
 ) -> dict[str, Any]:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
     access = _coordinator(request, slug)
     newsletter = _issue(access, newsletter_id)
-    emails = [e.strip() for e in payload.emails if e.strip()]
-    for address in emails:
-        try:
-            validate_email(address)
-        except ValidationError:
-            raise HttpError(
-                400, _("emails: “%(address)s” is not an email address.") % {"address": address}
-            ) from None
+    emails = [clean_email(e, "emails") for e in payload.emails if e.strip()]
     if not emails:
         own = access.person.email if access.person else ""
         if not own:
@@ -447,4 +438,4 @@ def archive_list(request: HttpRequest, slug: str, paging: Query[PageIn]) -> dict
             ),
         }
 
-    return paginate(issues.archive_issues(access.network), paging, out)
+    return paginate(issues.archive_issues(access.network, access), paging, out)

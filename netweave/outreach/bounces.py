@@ -372,9 +372,12 @@ def _messages(path: str) -> Iterator[Message]:
         box.close()
 
 
+@transaction.atomic
 def process_messages(
     *, network: Network, messages: Iterator[Message], source: str = "mbox"
 ) -> MboxReport:
+    """Record every report of `messages` in one transaction: a file that fails half-way keeps
+    nothing, so reading it again does not count its soft bounces twice."""
     report = MboxReport()
     before = set(Suppression.objects.filter(network=network).values_list("email", flat=True))
     for number, message in enumerate(messages, start=1):

@@ -103,13 +103,17 @@ def _vevent(
     registration: Registration | None = None,
     tentative: bool = False,
     cancelled: bool = False,
+    with_link: bool = False,
 ) -> VEvent:
+    """One event. The online link is only for registrants (`with_link`), as on the event's page:
+    never in a feed anyone may fetch, nor in the invitation of someone on the waiting list."""
     zone = zone_of(event)
     url = event_url(event)
     description = plain_text(event.description)
+    online = event.online_url if with_link else ""
     extra = []
-    if event.venue and event.online_url:
-        extra.append(event.online_url)
+    if event.venue and online:
+        extra.append(online)
     extra.append(url)
     description = "\n\n".join(part for part in [description, *extra] if part)
     if cancelled or event.status == Event.Status.CANCELLED:
@@ -127,7 +131,7 @@ def _vevent(
         summary=event.title,
         description=description,
         url=url,
-        location=event.venue or event.online_url or None,
+        location=event.venue or online or None,
         status=status,  # type: ignore[arg-type]
         categories=[event.kind],
         organizer=organizer,
@@ -147,7 +151,9 @@ def _vevent(
     return vevent
 
 
-def _session_vevent(session: EventSession, event: Event, organizer: vCalAddress) -> VEvent:
+def _session_vevent(
+    session: EventSession, event: Event, organizer: vCalAddress, *, with_link: bool = False
+) -> VEvent:
     zone = zone_of(event)
     presenters = ", ".join(p.name for p in session.presenters.all())
     text = "\n\n".join(
@@ -164,7 +170,7 @@ def _session_vevent(session: EventSession, event: Event, organizer: vCalAddress)
         summary=session.title,
         description=text,
         url=event_url(event),
-        location=session.room or event.venue or event.online_url or None,
+        location=session.room or event.venue or (event.online_url if with_link else "") or None,
         status="CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED",  # type: ignore[arg-type]
         categories=[event.kind],
         organizer=organizer,
@@ -225,6 +231,7 @@ def event_ics(
     if method not in METHODS:
         raise ValueError(f"method must be one of {sorted(METHODS)}, not {method!r}")
     organizer = _organizer(event.network, _settings_of(event.network))
+    registered = bool(registration and registration.status == Registration.Status.REGISTERED)
     vevents = [
         _vevent(
             event,
@@ -232,11 +239,15 @@ def event_ics(
             registration=registration,
             tentative=bool(registration and registration.status == Registration.Status.WAITLISTED),
             cancelled=method == "CANCEL",
+            with_link=registered,
         )
     ]
     if with_sessions and method == "PUBLISH":
         sessions = event.sessions.prefetch_related("presenters")
-        vevents += [_session_vevent(session, event, organizer) for session in sessions]
+        vevents += [
+            _session_vevent(session, event, organizer, with_link=registered)
+            for session in sessions
+        ]
     return _calendar(
         vevents,
         zones=[zone_of(event).key],
@@ -251,18 +262,25 @@ def calendar_ics(
     name: str,
     description: str = "",
     waitlisted: Iterable[int] = (),
+    registered: Iterable[int] = (),
 ) -> bytes:
     """Many events as one feed (METHOD:PUBLISH, refresh hints, X-WR-CALNAME). Events whose pk is
-    in `waitlisted` are marked TENTATIVE."""
+    in `waitlisted` are marked TENTATIVE; those in `registered` carry their online link."""
     events = list(events)
     waiting = set(waitlisted)
+    mine = set(registered)
     organizers: dict[int, vCalAddress] = {}
     vevents = []
     for event in events:
         if event.network_id not in organizers:
             organizers[event.network_id] = _organizer(event.network, _settings_of(event.network))
         vevents.append(
-            _vevent(event, organizer=organizers[event.network_id], tentative=event.pk in waiting)
+            _vevent(
+                event,
+                organizer=organizers[event.network_id],
+                tentative=event.pk in waiting,
+                with_link=event.pk in mine,
+            )
         )
     return _calendar(
         vevents,

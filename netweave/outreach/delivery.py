@@ -11,7 +11,10 @@ Leases
     NETWEAVE_DELIVERY_LEASE_SECONDS, default 120). The UPDATE re-checks the lease on the row it
     writes (SQLite serializes writers; PostgreSQL re-evaluates the WHERE on the newest row version),
     so two senders never hold the same row. A lease held by a process of this host that no longer
-    exists (a killed worker) is taken at once instead of waiting for it to expire.
+    exists (a killed worker) is taken at once instead of waiting for it to expire; "this host" is
+    `host_id()` (the host name with a digest of the boot and the PID namespace), so a live sender
+    on another machine or container is never taken for a dead one. Even a wrong takeover could not
+    send twice: the commit below only marks rows still held by the committing worker.
 
 Exactly once, even through SIGKILL
     The message is sent at the SMTP protocol level: MAIL, RCPT, DATA (354), then the dot-stuffed
@@ -46,6 +49,7 @@ Replies
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import secrets
@@ -108,8 +112,24 @@ def lease_seconds() -> int:
     return int(getattr(settings, "NETWEAVE_DELIVERY_LEASE_SECONDS", 120))
 
 
+def host_id() -> str:
+    """This host, as worker ids name it: the host name (shortened) and a digest of the whole
+    name, the boot and the PID namespace. Two machines (or containers) whose names share a prefix,
+    or two containers with the same name on one machine, get different ids, so a sender never
+    takes a process of another host for a dead one of its own."""
+    parts = [socket.gethostname()]
+    for source in ("/proc/sys/kernel/random/boot_id", "/etc/machine-id"):
+        with contextlib.suppress(OSError):
+            parts.append(Path(source).read_text().strip())
+    with contextlib.suppress(OSError):
+        parts.append(str(os.stat("/proc/self/ns/pid").st_ino))
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+    name = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())[:40]
+    return f"{name}~{digest}"
+
+
 def new_worker_id() -> str:
-    return f"{socket.gethostname()[:50]}:{os.getpid()}:{secrets.token_hex(4)}"
+    return f"{host_id()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 # --- creating the deliveries -------------------------------------------------------------------
@@ -157,7 +177,7 @@ def start_sending(
     now = timezone.now()
     with transaction.atomic():
         locked = (
-            Newsletter.objects.select_for_update()
+            Newsletter.objects.select_for_update(of=("self",))
             .select_related("network", "mailing_list")
             .get(pk=newsletter.pk)
         )
@@ -253,7 +273,7 @@ def _pid_is_gone(pid: int) -> bool:
 def dead_claimers(newsletter_id: int, *, now: datetime | None = None) -> list[str]:
     """Senders of this host holding unexpired leases whose process no longer exists."""
     now = now or timezone.now()
-    host, me = socket.gethostname()[:50], os.getpid()
+    host, me = host_id(), os.getpid()
     holders = (
         Delivery.objects.filter(
             newsletter_id=newsletter_id,
@@ -444,7 +464,7 @@ class _Sender:
         """Send one Django message; returns (the row's new status, error text)."""
         if not self.smtp_mode:
             self.backend.send_messages([message])
-            return (Delivery.Status.SENT if self._commit([delivery_id]) else "lost"), ""
+            return (Delivery.Status.SENT if self._commit([delivery_id])[0] else "lost"), ""
         encoding = message.encoding or settings.DEFAULT_CHARSET
         sender = parseaddr(sanitize_address(message.from_email, encoding))[1]
         data = message.message().as_bytes(linesep="\r\n")
@@ -521,12 +541,19 @@ class _Sender:
             return broken
         # 3. One commit for the group, and at once the terminators of the rows it marked.
         sockets = {o.delivery_id: self.smtp(o.slot).sock for o in ready}
-        committed = self._commit([o.delivery_id for o in ready], terminate=sockets)
+        committed, unterminated = self._commit([o.delivery_id for o in ready], terminate=sockets)
         # 4. The final replies.
         for outgoing in ready:
             if outgoing.delivery_id not in committed:
                 self.drop(outgoing.slot)  # the lease was lost: no terminator, nothing delivered
                 outgoing.result = ("lost", "")
+                continue
+            if outgoing.delivery_id in unterminated:
+                # The connection broke before the whole terminator was written: the server
+                # discards the message, so the row goes back to the queue.
+                self.drop(outgoing.slot)
+                refusal = _Rejected(421, "the connection broke before the end of the message")
+                outgoing.result = self._refused(outgoing.delivery_id, refusal, sent=True)
                 continue
             try:
                 code, reply = self.smtp(outgoing.slot).getreply()
@@ -537,7 +564,7 @@ class _Sender:
                 )
                 outgoing.result = (Delivery.Status.SENT, "")
                 continue
-            if code != 250:
+            if not 200 <= code < 300:
                 outgoing.result = self._refused(
                     outgoing.delivery_id, _Rejected(code, reply), sent=True
                 )
@@ -578,9 +605,11 @@ class _Sender:
 
     def _commit(
         self, delivery_ids: list[int], *, terminate: dict[int, Any] | None = None
-    ) -> set[int]:
+    ) -> tuple[set[int], set[int]]:
         """Mark the rows SENT in one autocommit UPDATE (those this worker still holds); then, for
-        each row it marked, send the DATA terminator on its socket in `terminate` at once."""
+        each row it marked, send the DATA terminator on its socket in `terminate` at once.
+        Returns the rows marked, and those of them whose terminator could not be written (a
+        broken connection must not keep the other rows' terminators from leaving)."""
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         returning = _can_return()
         sql = _commit_sql(len(delivery_ids), returning=returning)
@@ -595,11 +624,15 @@ class _Sender:
                     cursor.execute(one, ["sent", now, delivery_id, self.worker])
                     if cursor.rowcount == 1:
                         committed.add(delivery_id)
+            unterminated = set()
             for delivery_id in committed:
                 sock = (terminate or {}).get(delivery_id)
                 if sock is not None:
-                    sock.sendall(TERMINATOR)
-        return committed
+                    try:
+                        sock.sendall(TERMINATOR)
+                    except OSError:
+                        unterminated.add(delivery_id)
+        return committed, unterminated
 
     def _refused(self, delivery_id: int, rejected: _Rejected, *, sent: bool) -> tuple[str, str]:
         row = Delivery.objects.filter(pk=delivery_id)
@@ -616,6 +649,13 @@ class _Sender:
             claimed_by="",
             claimed_until=None,
         )
+        if temporary and sent:
+            # The row was SENT for a moment: another sender may have found nothing queued and
+            # finished the issue meanwhile. It is sending again, so the row is not forgotten.
+            now = timezone.now()
+            Newsletter.objects.filter(
+                deliveries__pk=delivery_id, status=Newsletter.Status.SENT
+            ).update(status=Newsletter.Status.SENDING, finished_at=None, updated_at=now)
         return ("requeued" if temporary else status), str(rejected)
 
 
@@ -713,15 +753,7 @@ def _send_batch(
             ).update(claimed_until=timezone.now() + timedelta(seconds=lease_seconds()))
         try:
             if sender.smtp_mode:
-                subscriber = row.subscriber
-                data = composer.message_bytes(
-                    email=row.email,
-                    language=row.language,
-                    name=subscriber.name if subscriber else "",
-                    subscriber_token=subscriber.token if subscriber else "",
-                    delivery_id=row.pk,
-                    message_id=row.message_id,
-                )
+                data = composer.bytes_for_delivery(row)
                 group.append(Outgoing(composer.envelope_from, row.email, data, row.pk))
                 if len(group) >= sender.width:
                     _send_group(sender, group, counts)

@@ -53,6 +53,9 @@ def _context(event: Event, **extra: Any) -> dict[str, Any]:
         "local_end": local_end,
         "event_url": event_page_url(event),
         "site_name": settings.NETWEAVE_SITE_NAME,
+        # The online link is for registrants (and accepted presenters) only, as on the web page:
+        # not for the waiting list, nor in a cancellation.
+        "show_link": False,
     } | extra
 
 
@@ -97,10 +100,12 @@ def _ics(event: Event, registration: Registration, method: str) -> tuple[bytes, 
 def registration_message(registration: Registration, kind: str) -> EmailMultiAlternatives:
     """The email of `kind` (confirmation | promoted | event_cancelled) for `registration`."""
     event = registration.event
+    registered = registration.status == Registration.Status.REGISTERED
     common = {
         "registration": registration,
         "manage_url": manage_url(registration),
         "name": registration.name,
+        "show_link": registered and kind != "event_cancelled",
     }
     if kind == "event_cancelled":
         return _message(
@@ -119,10 +124,10 @@ def registration_message(registration: Registration, kind: str) -> EmailMultiAlt
             language=registration.language,
             template="updated",
             subject=SUBJECT_UPDATED,
-            ics=_ics(event, registration, "REQUEST"),
+            # A calendar invitation (with the link) for those who have a place only.
+            ics=_ics(event, registration, "REQUEST") if registered else None,
             **common,
         )
-    registered = registration.status == Registration.Status.REGISTERED
     if kind == "promoted":
         subject = SUBJECT_PROMOTED
     else:
@@ -170,6 +175,7 @@ def reminder_message(registration: Registration, kind: str) -> EmailMultiAlterna
         registration=registration,
         manage_url=manage_url(registration),
         name=registration.name,
+        show_link=True,
         kind=kind,
         checkin_url=absolute_url(
             reverse("outreach:event_checkin", args=[event.network.slug, event.pk])
@@ -199,6 +205,7 @@ def send_proposal_decision(proposal: Proposal, note: str = "") -> bool:
             subject=SUBJECT_ACCEPTED if accepted else SUBJECT_DECLINED,
             proposal=proposal,
             accepted=accepted,
+            show_link=accepted,
             note=note,
             name=person.name,
         )

@@ -44,6 +44,7 @@ from netweave.outreach.models import (
     Registration,
     RegistrationQuestion,
     Reminder,
+    new_token,
 )
 from netweave.people.models import Membership, Person
 
@@ -516,6 +517,9 @@ def register(
             )
             registration.created_at, registration.cancelled_at = timezone.now(), None
             registration.confirmation_sent_at = None
+            # Whoever registers again (perhaps someone else typing this address) gets a new
+            # key: the links of the cancelled registration's emails do not open the new one.
+            registration.token = new_token()
             registration.save()
         else:
             try:

@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from netweave.networks.models import Network
 from netweave.outreach.models import Edition, MailingList, OutreachSettings
-from netweave.outreach.newsletters import MAX_TEST_ADDRESSES, mailing_lists_for, network_languages
+from netweave.outreach.newsletters import (
+    MAIL_SETTINGS_FIELDS,
+    MAX_TEST_ADDRESSES,
+    mailing_lists_for,
+    network_languages,
+)
 
 
 def language_choices(codes: list[str]) -> list[tuple[str, str]]:
@@ -163,17 +168,7 @@ class NewsletterOptionsForm(forms.Form):
 class MailSettingsForm(forms.ModelForm):
     class Meta:
         model = OutreachSettings
-        fields = [
-            "from_name",
-            "from_email",
-            "reply_to",
-            "postal_address",
-            "rate_per_second",
-            "batch_size",
-            "soft_bounce_threshold",
-            "track_opens",
-            "track_clicks",
-        ]
+        fields = list(MAIL_SETTINGS_FIELDS)
         help_texts = {
             "from_name": _("Empty: the network's name."),
             "from_email": _("Empty: the site's own sender address."),

@@ -349,17 +349,25 @@ class NewsletterComposer:
             )
         )
 
-    def for_delivery(self, delivery: Delivery, *, connection: Any = None) -> EmailMultiAlternatives:
+    @staticmethod
+    def _personal(delivery: Delivery) -> dict[str, Any]:
+        """What `message` and `message_bytes` take of one delivery and its subscriber."""
         subscriber = delivery.subscriber
-        return self.message(
-            email=delivery.email,
-            language=delivery.language,
-            name=subscriber.name if subscriber else "",
-            subscriber_token=subscriber.token if subscriber else "",
-            delivery_id=delivery.pk,
-            message_id=delivery.message_id,
-            connection=connection,
-        )
+        return {
+            "email": delivery.email,
+            "language": delivery.language,
+            "name": subscriber.name if subscriber else "",
+            "subscriber_token": subscriber.token if subscriber else "",
+            "delivery_id": delivery.pk,
+            "message_id": delivery.message_id,
+        }
+
+    def for_delivery(self, delivery: Delivery, *, connection: Any = None) -> EmailMultiAlternatives:
+        return self.message(**self._personal(delivery), connection=connection)
+
+    def bytes_for_delivery(self, delivery: Delivery) -> bytes:
+        """`message_bytes` of one delivery (the sender's hot path)."""
+        return self.message_bytes(**self._personal(delivery))
 
 
 def build_newsletter_message(

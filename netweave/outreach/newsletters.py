@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from netweave.networks.models import Network
+from netweave.networks.permissions import Access, Capability
 from netweave.outreach.common import OutreachError, settings_for
 from netweave.outreach.models import (
     Delivery,
@@ -34,6 +35,18 @@ EDITABLE = (Newsletter.Status.DRAFT, Newsletter.Status.SCHEDULED, Newsletter.Sta
 # The first issue covers this many days of activity.
 FIRST_PERIOD_DAYS = 30
 MAX_TEST_ADDRESSES = 5
+# The mail settings a coordinator may change (the form shows them in this order).
+MAIL_SETTINGS_FIELDS = (
+    "from_name",
+    "from_email",
+    "reply_to",
+    "postal_address",
+    "rate_per_second",
+    "batch_size",
+    "soft_bounce_threshold",
+    "track_opens",
+    "track_clicks",
+)
 
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -91,17 +104,27 @@ def edition_for_reader(newsletter: Newsletter, language: str) -> Edition | None:
     )
 
 
-def archive_issues(network: Network) -> QuerySet[Newsletter]:
-    """The public archive: sent issues shown in it, newest first, with their editions."""
+def archive_issues(network: Network, access: Access | None = None) -> QuerySet[Newsletter]:
+    """The archive: sent issues shown in it, newest first, with their editions. Only issues of
+    public lists, plus those of members' lists for a viewer who sees members' pages
+    (Capability.VIEW_DIRECTORY); an issue of a private list is never in the archive."""
+    audiences = [MailingList.Visibility.PUBLIC]
+    if access is not None and access.can(Capability.VIEW_DIRECTORY):
+        audiences.append(MailingList.Visibility.MEMBERS)
     return (
-        Newsletter.objects.filter(network=network, status=Newsletter.Status.SENT, in_archive=True)
+        Newsletter.objects.filter(
+            network=network,
+            status=Newsletter.Status.SENT,
+            in_archive=True,
+            mailing_list__visibility__in=audiences,
+        )
         .prefetch_related("editions")
         .order_by("-number")
     )
 
 
-def archive_issue(network: Network, number: int) -> Newsletter:
-    found = archive_issues(network).filter(number=number).first()
+def archive_issue(network: Network, number: int, access: Access | None = None) -> Newsletter:
+    found = archive_issues(network, access).filter(number=number).first()
     if found is None:
         raise Http404(_("This issue is not in the network's public archive."))
     return found
@@ -403,17 +426,7 @@ def newsletter_cancel(*, newsletter: Newsletter) -> None:
 
 def mail_settings_update(*, network: Network, **fields: Any) -> OutreachSettings:
     """Change the network's mail settings (the form or the API has checked the values)."""
-    allowed = {
-        "from_name",
-        "from_email",
-        "reply_to",
-        "postal_address",
-        "rate_per_second",
-        "batch_size",
-        "track_opens",
-        "track_clicks",
-        "soft_bounce_threshold",
-    }
+    allowed = set(MAIL_SETTINGS_FIELDS)
     unknown = set(fields) - allowed
     if unknown:
         names = ", ".join(sorted(unknown))

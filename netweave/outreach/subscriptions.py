@@ -708,7 +708,7 @@ def subscribers_filtered(
     from django.db.models import Prefetch
 
     rows = Subscriber.objects.filter(network=network)
-    query = query.strip()
+    query = search_text(query)
     if query:
         rows = rows.filter(Q(email__icontains=query) | Q(name__icontains=query))
     suppressed = Suppression.objects.filter(network=network, email=OuterRef("email"))
@@ -730,6 +730,18 @@ def subscribers_filtered(
             ),
         )
     )
+
+
+def search_text(query: str) -> str:
+    """A search box's text, trimmed and without NUL characters (PostgreSQL refuses them)."""
+    return (query or "").replace("\x00", "").strip()
+
+
+def suppressions_filtered(network: Network, query: str = "") -> QuerySet[Suppression]:
+    """The network's suppressed addresses, newest first; `query` in the address."""
+    rows = Suppression.objects.filter(network=network).order_by("-created_at", "email")
+    query = search_text(query)
+    return rows.filter(email__icontains=query) if query else rows
 
 
 def subscriber_counts(network: Network) -> dict[str, int]:
@@ -761,6 +773,15 @@ def list_in_network(network: Network, list_id: int) -> MailingList:
     from django.http import Http404
 
     found = MailingList.objects.filter(network=network, pk=list_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def suppression_in_network(network: Network, suppression_id: int) -> Suppression:
+    from django.http import Http404
+
+    found = Suppression.objects.filter(network=network, pk=suppression_id).first()
     if found is None:
         raise Http404
     return found

@@ -30,7 +30,7 @@ from netweave.networks.models import Network
 from netweave.networks.permissions import Access, Capability
 from netweave.outreach import calendars
 from netweave.outreach.ics_import import MAX_BYTES, IcsImportReport, import_calendar
-from netweave.outreach.models import CalendarFeed, Event
+from netweave.outreach.models import CalendarFeed, Event, Registration
 
 SIGNING_SALT = "netweave.outreach.ics_import"
 PAYLOAD_MAX_AGE = 60 * 60  # a dry run may be imported within the hour
@@ -109,7 +109,14 @@ def personal_feed(request: HttpRequest, feed_token: str) -> HttpResponse:
     include_all = request.GET.get("all") in ("1", "true", "yes")
     events, waiting = calendars.personal_feed_events(feed, include_all=include_all)
     name = _("%(network)s: my events") % {"network": feed.network.name}
-    body = calendars.calendar_ics(events, name=name, waitlisted=waiting)
+    registered = Registration.objects.filter(
+        network_id=feed.network_id,
+        person_id=feed.person_id,
+        status=Registration.Status.REGISTERED,
+    ).values_list("event_id", flat=True)
+    body = calendars.calendar_ics(
+        events, name=name, waitlisted=waiting, registered=set(registered)
+    )
     stamps = [e.updated_at for e in events if e.updated_at]
     return _ics_response(
         request,

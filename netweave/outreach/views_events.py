@@ -267,39 +267,34 @@ def event_propose(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @network_view(Capability.MANAGE_EVENTS)
 def event_new(request: HttpRequest) -> HttpResponse:
-    access = _access(request)
-    form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = events.event_create(
-                network=access.network, by=access.person, **form.event_fields()
-            )
-        except OutreachError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Event created."))
-            return redirect(_event_url(event))
-    return render(
-        request,
-        "outreach/events_form.html",
-        {"network": access.network, "access": access, "form": form, "event": None},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _event_form_page(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 @network_view(Capability.MANAGE_EVENTS)
 def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     access = _access(request)
-    event = events.managed_event(access=access, event_id=event_id)
+    return _event_form_page(request, events.managed_event(access=access, event_id=event_id))
+
+
+def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
+    """The event form, to create an event (`event` None) or to edit one."""
+    access = _access(request)
     form = EventForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            events.event_update(event=event, **form.event_fields())
+            if event is None:
+                event = events.event_create(
+                    network=access.network, by=access.person, **form.event_fields()
+                )
+                done = _("Event created.")
+            else:
+                events.event_update(event=event, **form.event_fields())
+                done = _("Event saved.")
         except OutreachError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Event saved."))
+            messages.success(request, done)
             return redirect(_event_url(event))
     return render(
         request,

@@ -50,7 +50,7 @@ from netweave.outreach.forms_lists import (
     SubscriberFilterForm,
     SuppressionForm,
 )
-from netweave.outreach.models import MailingList, Subscriber, Subscription, Suppression
+from netweave.outreach.models import MailingList, Subscriber, Subscription
 
 PAGE_SIZE = 50
 IMPORT_SALT = "netweave.outreach.import"
@@ -310,10 +310,8 @@ def suppressions(request: HttpRequest) -> HttpResponse:
             request, _("No newsletter goes to %(email)s any more.") % form.cleaned_data
         )
         return redirect(_url("suppressions", access))
-    rows = Suppression.objects.filter(network=access.network).order_by("-created_at", "email")
-    query = request.GET.get("q", "").strip()
-    if query:
-        rows = rows.filter(email__icontains=query)
+    query = subscriptions.search_text(request.GET.get("q", ""))
+    rows = subscriptions.suppressions_filtered(access.network, query)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     mail_settings = settings_for(access.network)
     return render(
@@ -343,9 +341,7 @@ def suppressions(request: HttpRequest) -> HttpResponse:
 @network_view(Capability.SEND_NEWSLETTERS)
 def suppression_delete(request: HttpRequest, suppression_id: int) -> HttpResponse:
     access = _access(request)
-    found = Suppression.objects.filter(network=access.network, pk=suppression_id).first()
-    if found is None:
-        raise Http404
+    found = subscriptions.suppression_in_network(access.network, suppression_id)
     subscriptions.suppression_remove(suppression=found)
     messages.success(request, _("%(email)s receives newsletters again.") % {"email": found.email})
     return redirect(_url("suppressions", access))
@@ -653,7 +649,7 @@ def bounce_webhook(request: HttpRequest, slug: str, secret: str) -> HttpResponse
         raise Http404
     try:
         data = json.loads(request.body.decode("utf-8") or "null")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         return _webhook_error(_("The body is not valid JSON (%(problem)s).") % {"problem": error})
     if data is None:
         return _webhook_error(

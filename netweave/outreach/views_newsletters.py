@@ -554,7 +554,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     access = _access(request)
     language = (get_language() or "en")[:2]
     rows = []
-    for newsletter in issues.archive_issues(access.network)[:500]:
+    for newsletter in issues.archive_issues(access.network, access)[:500]:
         rows.append((newsletter, issues.edition_for_reader(newsletter, language)))
     return render(request, "outreach/newsletters_archive.html", _context(request, issues=rows))
 
@@ -563,7 +563,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 @network_view(Capability.VIEW_PUBLIC)
 def archive_issue(request: HttpRequest, number: int) -> HttpResponse:
     access = _access(request)
-    newsletter = issues.archive_issue(access.network, number)
+    newsletter = issues.archive_issue(access.network, number, access)
     edition = issues.edition_for_reader(newsletter, (get_language() or "en")[:2])
     return render(
         request,
@@ -591,7 +591,7 @@ def archive_feed(request: HttpRequest) -> HttpResponse:
         language=language,
         feed_url=absolute_url(request.path),
     )
-    for newsletter in issues.archive_issues(network)[:20]:
+    for newsletter in issues.archive_issues(network, access)[:20]:
         edition = issues.edition_for_reader(newsletter, language)
         if edition is None:
             continue

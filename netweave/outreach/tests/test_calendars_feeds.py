@@ -207,3 +207,29 @@ def test_the_personal_feed_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(personal_path(feed) + "?all=1")
     assert len(titles(response)) == 24
+
+
+class TestTheOnlineLink:
+    """The meeting link is for registrants, as on the event's page: never in the public feed, nor
+    for someone on the waiting list."""
+
+    LINK = "https://meet.example.org/secret-room"
+
+    def test_the_public_feed_never_carries_the_link(self, cast: Cast, client: Client) -> None:
+        make_event(cast.network, title="Online webinar", online_url=self.LINK)
+        response = client.get(feed_path(cast))
+        assert response.status_code == 200
+        assert b"Online webinar" in response.content
+        assert b"secret-room" not in response.content
+
+    def test_the_personal_feed_carries_it_for_registrants_only(
+        self, cast: Cast, client: Client
+    ) -> None:
+        mine = make_event(cast.network, title="Mine", online_url=self.LINK)
+        waiting = make_event(cast.network, title="Waiting", online_url=self.LINK + "-2")
+        register(mine, cast.member)
+        register(waiting, cast.member, Registration.Status.WAITLISTED)
+        feed = CalendarFeed.objects.create(network=cast.network, person=cast.member)
+        calendar = Calendar.from_ical(client.get(personal_path(feed)).content)
+        location = {str(v["SUMMARY"]): str(v.get("LOCATION", "")) for v in calendar.events}
+        assert location == {"Mine": self.LINK, "Waiting": ""}

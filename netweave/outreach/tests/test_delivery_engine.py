@@ -42,6 +42,17 @@ def sink(settings: Any, request: Any) -> Any:
     controller.stop()
 
 
+def _outgoing(newsletter: Newsletter, rows: list[Delivery]) -> list[delivery.Outgoing]:
+    """The messages of `rows`, as the sender sends them."""
+    composer = delivery.NewsletterComposer(newsletter)
+    return [
+        delivery.Outgoing(
+            composer.envelope_from, row.email, composer.bytes_for_delivery(row), row.pk
+        )
+        for row in rows
+    ]
+
+
 def _statuses(newsletter: Newsletter) -> dict[str, str]:
     return dict(Delivery.objects.filter(newsletter=newsletter).values_list("email", "status"))
 
@@ -157,6 +168,19 @@ class TestScheduling:
         assert set(_statuses(busy.newsletter).values()) == {"queued"}
         assert sink.messages == 3
         assert "event reminders" in out.text
+
+    def test_a_mail_server_that_is_down_leaves_the_rows_queued_and_the_tick_goes_on(
+        self, settings: Any
+    ) -> None:
+        use_smtp(settings, free_port())  # nobody listens there
+        issue = make_issue(make_network(), readers=2)
+        delivery.start_sending(issue.newsletter, enqueue=False)
+        out, err = _Capture(), _Capture()
+        call_command("outreach_tick", stdout=out, stderr=err)
+        assert "the mail server failed" in err.text
+        assert "event reminders" in out.text
+        assert set(_statuses(issue.newsletter).values()) == {"queued"}
+        assert not Delivery.objects.exclude(claimed_by="").exists()
 
     def test_the_tick_can_hand_the_sending_to_the_worker(self) -> None:
         issue = make_issue(make_network(), readers=2)
@@ -291,18 +315,8 @@ class TestSending:
         sender = delivery._Sender("host:1:me")
         delivery.claim_rows([mine.pk], sender.worker)
         delivery.claim_rows([taken.pk], "host:1:other")
-        composer = delivery.NewsletterComposer(issue.newsletter)
-        group = []
-        for row in (taken, mine):  # one group: two connections, one commit
-            data = composer.message_bytes(
-                email=row.email,
-                language="en",
-                name="",
-                subscriber_token=row.subscriber.token,  # type: ignore[union-attr]
-                delivery_id=row.pk,
-                message_id=row.message_id,
-            )
-            group.append(delivery.Outgoing(composer.envelope_from, row.email, data, row.pk))
+        # One group: two connections, one commit.
+        group = _outgoing(issue.newsletter, [taken, mine])
         sender.send_group(group)
         sender.close()
         assert [o.result for o in group] == [("lost", ""), ("sent", "")]
@@ -374,21 +388,115 @@ class TestLeases:
         assert not set(held) & set(delivery.claim_batch(pk, "elsewhere:3:new", 10))
 
     def test_a_lease_of_a_dead_process_on_this_host_is_taken_over_at_once(self) -> None:
-        import socket
         import subprocess
 
         issue = make_issue(make_network(), readers=3)
         delivery.start_sending(issue.newsletter, enqueue=False)
         gone = subprocess.Popen(["true"])
         gone.wait()
-        dead = f"{socket.gethostname()[:50]}:{gone.pid}:x"
-        alive = f"{socket.gethostname()[:50]}:1:y"  # pid 1 always exists
+        dead = f"{delivery.host_id()}:{gone.pid}:x"
+        alive = f"{delivery.host_id()}:1:y"  # pid 1 always exists
         kept = delivery.claim_batch(issue.newsletter.pk, alive, 1)
         taken = delivery.claim_batch(issue.newsletter.pk, dead, 2)
         assert len(taken) == 2
         assert delivery.dead_claimers(issue.newsletter.pk) == [dead]
         assert sorted(delivery.claim_batch(issue.newsletter.pk, "me:9:z", 10)) == sorted(taken)
         assert kept[0] not in taken
+
+    def test_a_lease_of_another_host_with_the_same_name_is_never_taken_early(self) -> None:
+        import socket
+        import subprocess
+
+        issue = make_issue(make_network(), readers=2)
+        delivery.start_sending(issue.newsletter, enqueue=False)
+        gone = subprocess.Popen(["true"])
+        gone.wait()
+        # A live sender on another machine (or container) whose host name is ours, or starts as
+        # ours does: its pid means nothing here, so its lease is left until it expires.
+        for host in (socket.gethostname()[:50], f"{delivery.host_id()[:-1]}0"):
+            held = delivery.claim_batch(issue.newsletter.pk, f"{host}:{gone.pid}:live", 1)
+            assert len(held) == 1
+            assert delivery.dead_claimers(issue.newsletter.pk) == []
+            assert held[0] not in delivery.claim_batch(issue.newsletter.pk, "me:9:z", 10)
+            Delivery.objects.update(claimed_by="", claimed_until=None)
+
+    def test_worker_ids_fit_the_column_and_name_this_host(self) -> None:
+        worker = delivery.new_worker_id()
+        assert len(worker) <= Delivery._meta.get_field("claimed_by").max_length  # type: ignore[operator]
+        host, pid, _token = worker.rsplit(":", 2)
+        assert host == delivery.host_id() and pid.isdigit()
+
+
+class _TerminatorBreaks:
+    """A socket whose terminator write fails (the connection broke just then)."""
+
+    def __init__(self, sock: Any) -> None:
+        self.sock = sock
+
+    def sendall(self, data: bytes, *args: Any) -> None:
+        if data == delivery.TERMINATOR:
+            raise BrokenPipeError("connection reset")
+        self.sock.sendall(data, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.sock, name)
+
+
+class TestTheGroupCommit:
+    def _group(self, issue: Any, sender: Any) -> list[Any]:
+        group = _outgoing(
+            issue.newsletter, list(Delivery.objects.select_related("subscriber").order_by("email"))
+        )
+        delivery.claim_rows([o.delivery_id for o in group], sender.worker)
+        return group
+
+    def test_a_terminator_that_cannot_be_written_requeues_its_row_and_not_the_others(
+        self, sink: Sink
+    ) -> None:
+        issue = make_issue(make_network())
+        subscribe(issue, "a-broken@example.org")
+        subscribe(issue, "b-fine@example.org")
+        delivery.start_sending(issue.newsletter, enqueue=False)
+        sender = delivery._Sender(delivery.new_worker_id())
+        group = self._group(issue, sender)
+        smtp = sender.smtp(0)
+        smtp.sock = _TerminatorBreaks(smtp.sock)  # type: ignore[assignment]
+        sender.send_group(group)
+        sender.close()
+        assert [o.result[0] for o in group] == ["requeued", "sent"]  # type: ignore[index]
+        assert dict(sink.per_recipient) == {"b-fine@example.org": 1}
+        assert _statuses(issue.newsletter) == {
+            "a-broken@example.org": "queued",
+            "b-fine@example.org": "sent",
+        }
+        # The requeued row goes out once on the next run.
+        assert delivery.send_pending(issue.newsletter.pk).sent == 1
+        assert dict(sink.per_recipient) == {"a-broken@example.org": 1, "b-fine@example.org": 1}
+
+    def test_a_row_requeued_after_its_commit_reopens_an_issue_another_sender_finished(
+        self,
+    ) -> None:
+        issue = make_issue(make_network(), readers=1)
+        delivery.start_sending(issue.newsletter, enqueue=False)
+        sender = delivery._Sender(delivery.new_worker_id())
+        (row_id,) = delivery.claim_batch(issue.newsletter.pk, sender.worker, 5)
+        assert sender._commit([row_id]) == ({row_id}, set())
+        assert delivery.finish_if_done(issue.newsletter.pk)  # another sender saw nothing queued
+        # ... then the server answers the final dot with a temporary failure.
+        result = sender._refused(row_id, delivery._Rejected(451, "try later"), sent=True)
+        assert result[0] == "requeued"
+        issue.newsletter.refresh_from_db()
+        assert issue.newsletter.status == Newsletter.Status.SENDING
+        assert delivery.needs_resuming(issue.newsletter.pk)
+
+    def test_any_2xx_reply_to_the_final_dot_is_a_sent_message(self, sink: Sink) -> None:
+        issue = make_issue(make_network())
+        subscribe(issue, "queued-later@example.org")
+        sink.reject_data["queued-later@example.org"] = "252 2.0.0 Accepted for later"
+        delivery.start_sending(issue.newsletter, enqueue=False)
+        counted = delivery.send_pending(issue.newsletter.pk)
+        assert (counted.sent, counted.failed) == (1, 0)
+        assert _statuses(issue.newsletter) == {"queued-later@example.org": "sent"}
 
 
 class TestTheCommandLine:

@@ -121,3 +121,27 @@ class UpdateEmailTests:
         (vevent,) = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
         assert vevent.decoded("SEQUENCE") == 1
         assert str(vevent["UID"]) == event.uid
+
+
+class OnlineLinkPrivacyTests:
+    def test_the_waiting_list_confirmation_does_not_give_away_the_online_link(
+        self, network: Any, smtp_server: Any, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        event = make_event(network, capacity=1, online_url="https://meet.example.org/secret")
+        with django_capture_on_commit_callbacks(execute=True):
+            events.register(event, name="First", email="first@example.org")
+            events.register(event, name="Second", email="second@example.org")
+        waiting = smtp_server.wait_for(to="second@example.org", subject_contains="waiting list")
+        assert "meet.example.org/secret" not in waiting.text + waiting.html
+        registered = smtp_server.wait_for(to="first@example.org", subject_contains="registered")
+        assert "https://meet.example.org/secret" in registered.text
+        with django_capture_on_commit_callbacks(execute=True):
+            events.event_update(
+                event=event,
+                starts_at=event.starts_at + timedelta(days=1),
+                ends_at=event.ends_at + timedelta(days=1),
+            )
+        moved_first = smtp_server.wait_for(to="first@example.org", subject_contains="Changed")
+        assert "https://meet.example.org/secret" in moved_first.text
+        assert len(_ics_parts(moved_first)) == 1
+        assert len(smtp_server.messages_to("second@example.org")) == 1  # no change mail

@@ -74,6 +74,17 @@ class CapacityAndWaitlistTests:
         again = events.register(event, name="Ana", email="ana@example.org")
         assert again.pk == first.pk and again.status == Registration.Status.REGISTERED
 
+    def test_registering_again_gives_a_new_key_so_old_email_links_do_not_open_it(
+        self, network: Any
+    ) -> None:
+        event = make_event(network)
+        first = events.register(event, name="Ana", email="ana@example.org")
+        old_token = first.token
+        events.cancel_registration(first)
+        again = events.register(event, name="Someone else", email="ana@example.org")
+        assert again.token != old_token
+        assert not Registration.objects.filter(token=old_token).exists()
+
     @pytest.mark.parametrize(
         ("change", "reason"),
         [

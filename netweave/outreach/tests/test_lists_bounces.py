@@ -104,6 +104,27 @@ class TestMailboxFiles:
         record_bounce(network=lists.network, email="di@example.org", kind="soft", source="test")
         assert suppressed(lists.network, "di@example.org") is None
 
+    def test_a_mailbox_that_fails_half_way_records_nothing(
+        self, lists: Lists, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from netweave.outreach import bounces
+
+        path = write_mbox(tmp_path / "h.mbox", [plain_bounce("ana@example.org"), ordinary()])
+        real = bounces.classify
+        seen: list[int] = []
+
+        def classify_then_fail(message: Any) -> Any:
+            seen.append(1)
+            if len(seen) == 2:
+                raise RuntimeError("the second message breaks the reader")
+            return real(message)
+
+        monkeypatch.setattr(bounces, "classify", classify_then_fail)
+        with pytest.raises(RuntimeError):
+            process_mbox(network=lists.network, path=str(path))
+        assert not Bounce.objects.filter(email="ana@example.org").exists()
+        assert suppressed(lists.network, "ana@example.org") is None
+
     def test_a_complaint_suppresses_the_address(self, lists: Lists, tmp_path: Path) -> None:
         path = write_mbox(tmp_path / "c.mbox", [arf("Eve@Example.org")])
         report = process_mbox(network=lists.network, path=str(path))
@@ -211,6 +232,7 @@ class TestWebhook:
         ("body", "says"),
         [
             ("{not json", "not valid JSON"),
+            ("[" * 100_000, "not valid JSON"),  # too deep for the parser: a 400, not a 500
             ("", "Send a JSON body"),
             (json.dumps({"email": "a@example.org", "kind": "bounced"}), "hard, soft or complaint"),
             (json.dumps([{"email": "nope", "kind": "hard"}]), "item 1: “email”"),

@@ -226,6 +226,21 @@ class TestMemberList:
         membership_change_status(membership=membership, status="active", actor=None)
         assert status_of(subscriber, the_list) == "subscribed"
 
+    def test_a_member_who_erased_their_data_is_not_put_back_by_saving_the_membership(
+        self, lists: Lists
+    ) -> None:
+        from netweave.people.services import membership_add
+
+        the_list = subscriptions.member_list(lists.network)
+        person = make_member(lists.network, email="eve@example.org")
+        subscriber = Subscriber.objects.get(network=lists.network, email="eve@example.org")
+        subscriptions.erase(subscriber=subscriber)
+        membership = Membership.objects.get(network=lists.network, person=person)
+        membership.save()
+        membership_add(network=lists.network, person=person, role=membership.role)
+        assert not Subscriber.objects.filter(network=lists.network, email="eve@example.org")
+        assert not Subscription.objects.filter(mailing_list=the_list, subscriber__person=person)
+
     def test_a_member_who_left_the_list_is_not_put_back(self, lists: Lists) -> None:
         the_list = subscriptions.member_list(lists.network)
         person = make_member(lists.network, email="pia@example.org")

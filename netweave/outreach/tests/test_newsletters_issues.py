@@ -301,8 +301,38 @@ class TestArchive:
         assert response["Content-Type"].startswith("application/atom+xml")
         assert b"Feed issue" in response.content
 
+    def test_issues_of_members_and_private_lists_stay_out_of_the_public_archive(
+        self, cast: Cast, news_list: MailingList
+    ) -> None:
+        members = MailingList.objects.create(
+            network=cast.network, name="Members news", slug="members-news", visibility="members"
+        )
+        private = MailingList.objects.create(
+            network=cast.network, name="Board", slug="board", visibility="private"
+        )
+        make_issue(news_list, 1, status=Newsletter.Status.SENT, subject="Public issue")
+        make_issue(members, 2, status=Newsletter.Status.SENT, subject="Members issue")
+        make_issue(private, 3, status=Newsletter.Status.SENT, subject="Board issue")
+        public = Client()
+        page = public.get(url("archive", cast)).content.decode()
+        feed = public.get(url("archive_feed", cast)).content.decode()
+        api = public.get(f"/api/v1/networks/{cast.network.slug}/newsletter-archive").json()
+        assert "Public issue" in page and "Public issue" in feed
+        for hidden in ("Members issue", "Board issue"):
+            assert hidden not in page and hidden not in feed
+        assert [item["subject"] for item in api["items"]] == ["Public issue"]
+        assert public.get(url("archive_issue", cast, 2)).status_code == 404
+        member = signed_in(cast, "member")
+        assert member.get(url("archive_issue", cast, 2)).status_code == 200
+        assert member.get(url("archive_issue", cast, 3)).status_code == 404
+        assert "Members issue" in member.get(url("archive", cast)).content.decode()
+
 
 class TestSettingsAndPrivacy:
+    def test_the_privacy_page_names_the_link_as_the_email_footer_does(self, cast: Cast) -> None:
+        page = Client().get(url("privacy", cast)).content.decode()
+        assert "Change what you receive" in page and "Manage your subscriptions" not in page
+
     def test_the_privacy_page_says_nothing_is_counted_by_default(self, cast: Cast) -> None:
         page = Client().get(url("privacy", cast)).content.decode()
         assert "This network does not count opens or clicks." in page

@@ -9,6 +9,7 @@ the queue through leases, and each recipient gets an issue exactly once."""
 
 from __future__ import annotations
 
+import smtplib
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -52,7 +53,13 @@ class Command(BaseCommand):
                 delivery.enqueue_delivery(pk)
                 self.stdout.write(f"issue {pk}: handed to the task worker")
             else:
-                counts = delivery.send_pending(pk)
+                try:
+                    counts = delivery.send_pending(pk)
+                except (smtplib.SMTPException, OSError) as error:
+                    # The mail server is down or refusing: the rows stay queued for the next
+                    # tick, and the other issues and the reminders still get their turn.
+                    self.stderr.write(f"issue {pk}: the mail server failed ({error}); try again")
+                    continue
                 self.stdout.write(
                     f"issue {pk}: sent {counts.sent}, failed {counts.failed}, "
                     f"skipped {counts.skipped}"
