@@ -245,8 +245,7 @@ def event_ics(
     if with_sessions and method == "PUBLISH":
         sessions = event.sessions.prefetch_related("presenters")
         vevents += [
-            _session_vevent(session, event, organizer, with_link=registered)
-            for session in sessions
+            _session_vevent(session, event, organizer, with_link=registered) for session in sessions
         ]
     return _calendar(
         vevents,

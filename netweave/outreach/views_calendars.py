@@ -114,9 +114,7 @@ def personal_feed(request: HttpRequest, feed_token: str) -> HttpResponse:
         person_id=feed.person_id,
         status=Registration.Status.REGISTERED,
     ).values_list("event_id", flat=True)
-    body = calendars.calendar_ics(
-        events, name=name, waitlisted=waiting, registered=set(registered)
-    )
+    body = calendars.calendar_ics(events, name=name, waitlisted=waiting, registered=set(registered))
     stamps = [e.updated_at for e in events if e.updated_at]
     return _ics_response(
         request,
