@@ -55,7 +55,8 @@ class SubscribersInTheBrowserTests:
         [confirmation] = mail.outbox
         page.goto(link_in(confirmation, live_server.url))
         assert_accessible(page)
-        page.get_by_role("button").filter(has_text=re.compile("confirm", re.I)).first.click()
+        page.get_by_role("button", name="Yes, subscribe me").click()
+        expect(page.get_by_role("heading", name="You are subscribed")).to_be_visible()
         subscription.refresh_from_db()
         assert subscription.status == Subscription.Status.SUBSCRIBED
         assert subscription.confirmed_at is not None
@@ -63,6 +64,8 @@ class SubscribersInTheBrowserTests:
         page.goto(f"/o/s/{subscription.subscriber.token}/")
         assert_accessible(page)
         page.get_by_role("button", name=re.compile("Unsubscribe from everything", re.I)).click()
+        expect(page.get_by_text("You are unsubscribed from every list.")).to_be_visible()
+        assert_accessible(page)
         subscription.refresh_from_db()
         assert subscription.status == Subscription.Status.UNSUBSCRIBED
 
@@ -87,7 +90,7 @@ class RegistrantsInTheBrowserTests:
         # The event's own zone is on the page; the viewer's zone is added beside it.
         expect(page.get_by_text("(Asia/Tokyo)").first).to_be_visible()
         page.get_by_role("button", name="Register").click()
-        expect(page.get_by_text("You are registered.")).to_be_visible()
+        expect(page.get_by_text("You are registered.", exact=True)).to_be_visible()
         registration = Registration.objects.get(event=event)
         assert registration.person_id == cast.member.pk
         assert registration.status == Registration.Status.REGISTERED
