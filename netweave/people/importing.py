@@ -1011,6 +1011,12 @@ def import_file(
                 from netweave.people.selectors import directory_facets_forget
 
                 directory_facets_forget(network_id=network.pk)
+                if kind == "people":
+                    # Memberships were written in bulk, past the signal that puts new members on
+                    # the network's member list (outreach/signals.py): put them on it here.
+                    from netweave.outreach.subscriptions import member_list_sync
+
+                    member_list_sync(network)
         except IntegrityError:
             logger.warning("Import into %s collided with a concurrent change", network.slug)
             report.error(

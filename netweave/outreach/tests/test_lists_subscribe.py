@@ -182,3 +182,23 @@ class TestTheForm:
     def test_a_private_network_has_no_subscribe_page_for_outsiders(self, private_cast: Any) -> None:
         url = reverse("outreach:subscribe", args=[private_cast.network.slug])
         assert Client().get(url).status_code == 404
+
+
+def test_a_people_import_puts_the_new_members_on_the_member_list(db: Any) -> None:
+    """The import writes memberships in bulk, past the signal; it syncs the member list itself."""
+    from netweave.lib.testing import make_network
+    from netweave.outreach.models import Subscription
+    from netweave.people.importing import import_file
+
+    network = make_network(slug="imported", name="Imported")
+    content = b"name,email\nAda Lovelace,ada@example.org\nAlan Turing,alan@example.org\n"
+    report = import_file(
+        network=network, kind="people", filename="people.csv", content=content, dry_run=False
+    )
+    assert report.committed, report.errors
+    on_list = Subscription.objects.filter(
+        mailing_list__network=network,
+        mailing_list__is_member_list=True,
+        status=Subscription.Status.SUBSCRIBED,
+    ).values_list("subscriber__email", flat=True)
+    assert sorted(on_list) == ["ada@example.org", "alan@example.org"]
