@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import close_old_connections
+from django.db import connections
 from django.utils import timezone
 
 from netweave.lib.testing import make_member
@@ -136,7 +136,7 @@ def test_concurrent_registrations_never_exceed_the_capacity() -> None:
         except BaseException as error:
             errors.append(error)
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own connections: none left open
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
     for thread in threads:
