@@ -5,15 +5,15 @@
 Target (issue 6): at least 500 personalized messages a second on 2 cores, composition included,
 with memory flat as the list grows.
 
-For each engine, on a fresh database: --subscribers confirmed subscribers on one list (made in
-bulk; a quarter of them read French), an issue in English and French. `start_sending` makes the
-Delivery rows; `send_pending` — the loop the task and `netweave newsletter send` run, with the
-exactly-once protocol (a commit per message between the data and its terminating dot) — hands every
-personalized message (text + HTML, greeting, preference and unsubscribe links, List-* headers) to
-an SMTP sink in a SEPARATE process (bench/outreach/sink.py, asyncio, counts and discards). The
-resident memory of the sending process is sampled every second and at 10%, 50% and 100% of the
-list. Then, in the same run, Django's `send_mass_mail` gets the same personalized messages (text
-only, built up front as it requires) to the same sink, for comparison.
+For each engine, on a fresh database: --subscribers confirmed subscribers on one list (made in bulk;
+a quarter of them read French), an issue in English and French. `start_sending` makes the Delivery
+rows; `send_pending` — the loop the task and `netweave newsletter send` run, with the exactly-once
+protocol (one commit per group of messages, between their data and their terminating dots) — hands
+every personalized message (text + HTML, greeting, preference and unsubscribe links, List-* headers)
+to an SMTP sink in a SEPARATE process (bench/outreach/sink.py, asyncio, counts and discards). The
+resident memory of the sending process is sampled every second and at 10%, 50% and 100% of the list.
+Then, in the same run, Django's `send_mass_mail` gets the same personalized messages (text only,
+built up front as it requires) to the same sink, for comparison.
 Results: bench/results/outreach.json (both engines) and outreach-<engine>.json."""
 
 from __future__ import annotations
